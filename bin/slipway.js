@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Thin launcher: the compiled CLI lives in dist/ (built by `npm install` through the prepare script).
+import { main } from '../dist/src/cli/main.js';
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(`slipway: internal error: ${err?.stack ?? err}`);
+    process.exitCode = 3;
+  },
+);

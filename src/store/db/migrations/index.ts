@@ -1,0 +1,17 @@
+import type { Kysely, Migration } from 'kysely';
+import type { DialectName } from '../dialect.js';
+import { initial } from './001-initial.js';
+import { defaultExperiment } from './002-default-experiment.js';
+
+/**
+ * Every schema version, in order. Names sort lexically, which is the order Kysely applies them in;
+ * never rename or edit a released migration: add the next one.
+ */
+export function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '001-initial': initial(dialect),
+    '002-default-experiment': defaultExperiment(),
+  };
+}
+
+export type AnyDb = Kysely<unknown>;

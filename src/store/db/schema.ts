@@ -1,0 +1,214 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The typed shape of Slipway's metadata database, shared by the SQLite and PostgreSQL dialects.
+ *
+ * Times are epoch milliseconds. PostgreSQL returns BIGINT columns as strings through `pg`, so every
+ * read path normalises them with `Number(...)` (see `rows.ts`); the types below say `number | string`
+ * where that can happen so the compiler forces the conversion.
+ */
+type Millis = ColumnType<number | string, number, number>;
+type BigIntish = ColumnType<number | string, number, number>;
+
+export interface ExperimentsTable {
+  experiment_id: Generated<number | string>;
+  name: string;
+  artifact_location: string;
+  /** 'active' | 'deleted' */
+  lifecycle_stage: string;
+  creation_time: Millis;
+  last_update_time: Millis;
+}
+
+export interface ExperimentTagsTable {
+  experiment_id: number | string;
+  key: string;
+  value: string;
+}
+
+export interface RunsTable {
+  /** 32 lowercase hex characters, as MLflow's run ids. */
+  run_uuid: string;
+  experiment_id: number | string;
+  name: string;
+  user_id: string;
+  /** RUNNING | SCHEDULED | FINISHED | FAILED | KILLED */
+  status: string;
+  start_time: Millis;
+  end_time: ColumnType<number | string | null, number | null, number | null>;
+  source_git_commit: string | null;
+  /** 'active' | 'deleted' */
+  lifecycle_stage: string;
+  artifact_uri: string;
+  /** Pipeline runs: the parent run of a stage's child run. */
+  parent_run_id: string | null;
+  deleted_time: ColumnType<number | string | null, number | null, number | null>;
+}
+
+export interface ParamsTable {
+  run_uuid: string;
+  key: string;
+  value: string;
+}
+
+export interface TagsTable {
+  run_uuid: string;
+  key: string;
+  value: string;
+}
+
+/** Full metric history: one row per logged point. */
+export interface MetricsTable {
+  run_uuid: string;
+  key: string;
+  /** NaN is stored as value 0 with is_nan 1, because SQLite turns NaN into NULL. */
+  value: number;
+  step: BigIntish;
+  timestamp: Millis;
+  is_nan: number;
+}
+
+/** The latest point per (run, key) by MLflow's order (step, then timestamp, then value): what search reads. */
+export interface LatestMetricsTable {
+  run_uuid: string;
+  key: string;
+  value: number;
+  step: BigIntish;
+  timestamp: Millis;
+  is_nan: number;
+}
+
+export interface ArtifactsTable {
+  run_uuid: string;
+  /** Relative '/'-separated path under the run's artifact root. */
+  path: string;
+  hash: string;
+  size: BigIntish;
+  created_time: Millis;
+}
+
+export interface InputDatasetsTable {
+  id: Generated<number | string>;
+  run_uuid: string;
+  name: string;
+  /** Content hash (sha256 of the file, or of a directory manifest). */
+  hash: string;
+  /** 'training' | 'evaluation' | 'input' | 'output' | any user string */
+  role: string;
+  source: string;
+  size: ColumnType<number | string | null, number | null, number | null>;
+}
+
+export interface RegisteredModelsTable {
+  name: string;
+  description: string;
+  creation_time: Millis;
+  last_updated_time: Millis;
+}
+
+export interface RegisteredModelTagsTable {
+  name: string;
+  key: string;
+  value: string;
+}
+
+export interface ModelVersionsTable {
+  name: string;
+  version: number;
+  /** Where the version came from: `runs:/<run>/<path>`, a file path, or a URI. */
+  source: string;
+  run_id: string | null;
+  /** Object store address of the model's bytes (a file blob or a directory manifest). */
+  blob_hash: string;
+  blob_size: BigIntish;
+  /** 'file' | 'directory' */
+  blob_kind: string;
+  /** READY | PENDING_REGISTRATION | FAILED_REGISTRATION */
+  status: string;
+  status_message: string;
+  description: string;
+  user_id: string;
+  /** MLflow's deprecated stages: None | Staging | Production | Archived */
+  current_stage: string;
+  creation_time: Millis;
+  last_updated_time: Millis;
+}
+
+export interface ModelVersionTagsTable {
+  name: string;
+  version: number;
+  key: string;
+  value: string;
+}
+
+export interface ModelAliasesTable {
+  name: string;
+  alias: string;
+  version: number;
+}
+
+/** History of every alias move and stage transition: which version held what, when, who moved it and why. */
+export interface ModelTransitionsTable {
+  id: Generated<number | string>;
+  name: string;
+  /** 'alias' | 'stage' */
+  kind: string;
+  /** The alias or the stage. */
+  target: string;
+  /** The version that gained the alias/stage; null when an alias was deleted. */
+  version: number | null;
+  previous_version: number | null;
+  actor: string;
+  reason: string;
+  time: Millis;
+}
+
+export interface ApprovalsTable {
+  id: Generated<number | string>;
+  name: string;
+  version: number;
+  /** What the approval is for, usually an alias such as 'production'. */
+  target: string;
+  approver: string;
+  /** 'approved' | 'rejected' */
+  decision: string;
+  comment: string;
+  time: Millis;
+}
+
+/** Append-only (triggers refuse UPDATE and DELETE on both dialects). */
+export interface AuditLogTable {
+  id: Generated<number | string>;
+  time: Millis;
+  actor: string;
+  /** Dotted verb, e.g. 'model.alias.set', 'run.create'. */
+  action: string;
+  /** 'experiment' | 'run' | 'model' | 'model_version' | 'approval' | ... */
+  subject_type: string;
+  /** e.g. 'churn/3', a run id. */
+  subject_id: string;
+  /** JSON text or null. */
+  before: string | null;
+  after: string | null;
+  reason: string;
+}
+
+export interface Database {
+  experiments: ExperimentsTable;
+  experiment_tags: ExperimentTagsTable;
+  runs: RunsTable;
+  params: ParamsTable;
+  tags: TagsTable;
+  metrics: MetricsTable;
+  latest_metrics: LatestMetricsTable;
+  artifacts: ArtifactsTable;
+  input_datasets: InputDatasetsTable;
+  registered_models: RegisteredModelsTable;
+  registered_model_tags: RegisteredModelTagsTable;
+  model_versions: ModelVersionsTable;
+  model_version_tags: ModelVersionTagsTable;
+  model_aliases: ModelAliasesTable;
+  model_transitions: ModelTransitionsTable;
+  approvals: ApprovalsTable;
+  audit_log: AuditLogTable;
+}

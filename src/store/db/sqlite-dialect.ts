@@ -1,0 +1,35 @@
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  SqliteDialect,
+  SqliteDriver,
+  type SqliteDialectConfig,
+} from 'kysely';
+
+/**
+ * Kysely's SQLite dialect, with write transactions opened as `BEGIN IMMEDIATE`.
+ *
+ * Why: under WAL, a deferred transaction that reads and then writes fails at once with SQLITE_BUSY
+ * when another process committed in between (the busy timeout does not apply to that upgrade).
+ * Taking the write lock at BEGIN makes concurrent writers from many processes queue instead of fail.
+ */
+export class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+export type { SqliteDatabase };
