@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { artifactsCommand } from './artifacts-command.js';
+import { auditCommand } from './audit-command.js';
+import { demoCommand } from './demo-command.js';
+import { experimentsCommand } from './experiments-command.js';
+import { modelsCommand } from './models-command.js';
+import { reportError } from './output.js';
+import { runsCommand } from './runs-command.js';
+import { VERSION } from '../version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('slipway')
+    .description('CI/CD for machine-learning models')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  experimentsCommand(program);
+  runsCommand(program);
+  artifactsCommand(program);
+  modelsCommand(program);
+  auditCommand(program);
+  demoCommand(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 a check failed, 2 usage or input error, 3 internal. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" to commander; they already printed.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    return reportError(err, argv.includes('--json'));
+  }
+}

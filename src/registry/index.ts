@@ -1,0 +1,21 @@
+export type { Approval, ModelStage, ModelTransition, ModelVersion, RegisteredModel } from './types.js';
+export { MODEL_STAGES } from './types.js';
+export type { CreateModelOptions, ListModelsOptions } from './models.js';
+export {
+  checkModelName, createRegisteredModel, deleteRegisteredModel, deleteRegisteredModelTag, getRegisteredModel,
+  hasRegisteredModel, listRegisteredModels, renameRegisteredModel, setRegisteredModelTag, updateRegisteredModel,
+} from './models.js';
+export type { CreateVersionOptions, SearchVersionsOptions } from './versions.js';
+export {
+  checkStage, createModelVersion, deleteModelVersion, deleteModelVersionTag, getModelVersion, parseRunArtifactUri,
+  searchModelVersions, setModelVersionTag, updateModelVersion,
+} from './versions.js';
+export type { MoveOptions, TransitionOptions } from './aliases.js';
+export { checkAlias, deleteAlias, getVersionByAlias, setAlias, transitionStage } from './aliases.js';
+export type { ApproveOptions } from './approvals.js';
+export { approveVersion, isApproved, listApprovals } from './approvals.js';
+export type { HistoryOptions } from './history.js';
+export { aliasAt, modelHistory } from './history.js';
+export type { ModelUri } from './model-uri.js';
+export { parseModelUri, resolveModelUri } from './model-uri.js';
+export { parseVersion } from './read-versions.js';
