@@ -136,7 +136,7 @@ function stringCondition(
     case '!=':
       return sql`${column} <> ${text}`;
     case 'LIKE':
-      return dialect === 'postgres' ? sql`${column} LIKE ${toLikePattern(text)}` : sql`${column} LIKE ${toLikePattern(text)} ESCAPE ${"\\"}`;
+      return dialect === 'postgres' ? sql`${column} LIKE ${toLikePattern(text)}` : sql`${column} GLOB ${toGlobPattern(text)}`;
     case 'ILIKE':
       // SQLite: lower() on both sides, so even with case_sensitive_like switched on this stays case-insensitive.
       return dialect === 'postgres'

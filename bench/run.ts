@@ -1,0 +1,21 @@
+import { metricLoggingBench } from './metric-logging.bench.js';
+import { type BenchResult, printResults } from './report.js';
+import { searchRunsBench } from './search-runs.bench.js';
+
+/** `npm run bench`: every benchmark, each figure beside a baseline measured in this same run. */
+const suites: Record<string, () => Promise<BenchResult[]>> = {
+  'metric logging': metricLoggingBench,
+  'run search': searchRunsBench,
+};
+
+const only = process.argv.slice(2);
+let failed = 0;
+for (const [name, run] of Object.entries(suites)) {
+  if (only.length && !only.some((o) => name.includes(o))) continue;
+  process.stdout.write(`\n== ${name}\n`);
+  const results = await run();
+  printResults(results);
+  failed += results.filter((r) => !r.pass).length;
+}
+process.stdout.write(`\n${failed === 0 ? 'All benchmark targets met.' : `${failed} benchmark target(s) missed.`}\n`);
+process.exitCode = failed === 0 ? 0 : 1;
