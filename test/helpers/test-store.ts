@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { expect } from 'vitest';
 import { SlipwayError } from '../../src/errors.js';
 import { LocalObjectStore } from '../../src/store/objects/index.js';
@@ -36,7 +37,7 @@ export async function createTestStore(backend: TestBackend, options: TestStoreOp
   const closeOnce = opened.close.bind(opened);
   let closing: Promise<void> | undefined;
   opened.close = () => {
-    closing ??= closeOnce();
+    closing ??= closeOnce().then(() => (backend.name === 'postgres' ? waitForSessionsToEnd(database.url) : undefined));
     return closing;
   };
   const store: Store = {
@@ -65,6 +66,28 @@ export async function createTestStore(backend: TestBackend, options: TestStoreOp
       return disposed;
     },
   };
+}
+
+/**
+ * pg's Pool.end() resolves before its sockets are closed; backends.ts then runs DROP DATABASE … WITH (FORCE),
+ * which kills those lingering sessions and surfaces as an uncaught "terminating connection due to administrator
+ * command". Waiting until the server sees no session on the database avoids that race.
+ */
+async function waitForSessionsToEnd(url: string): Promise<void> {
+  const admin = process.env.SLIPWAY_TEST_POSTGRES_URL;
+  if (!admin) return;
+  const dbName = decodeURIComponent(new URL(url).pathname.slice(1));
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    for (let i = 0; i < 250; i++) {
+      const r = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [dbName]);
+      if (r.rows[0]?.n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 /** The same store (same database, objects and clock) acting as another user: for four-eyes approvals. */
