@@ -60,7 +60,12 @@ export function joinKey(entity: string, key: string): string {
   return `${entity}:${key}`;
 }
 
-export function compileFilter(comparisons: readonly Comparison[], dialect: DialectName): FilterSql {
+/** `metrics` says whether metric filters become joins or EXISTS probes (see metric-strategy.ts). */
+export function compileFilter(
+  comparisons: readonly Comparison[],
+  dialect: DialectName,
+  metrics: 'join' | 'exists' = 'join',
+): FilterSql {
   const where: RawBuilder<unknown>[] = [];
   const groups = new Map<string, { entity: 'metric' | 'param' | 'tag'; key: string; items: Comparison[] }>();
   for (const c of comparisons) {
@@ -82,13 +87,22 @@ export function compileFilter(comparisons: readonly Comparison[], dialect: Diale
 
   const joins: RawBuilder<unknown>[] = [];
   const keyJoins = new Map<string, KeyJoin>();
+  let n = 0;
   for (const [id, group] of groups) {
-    const alias = `f${keyJoins.size}`;
+    const alias = `f${n++}`;
     const value = sql.ref(`${alias}.value`);
     const conds = group.items.map((c) =>
-      group.entity === 'metric' ? metricCondition(alias, c.op, c.value as number) : stringCondition(value, c.op, c.value, dialect),
+      group.entity === 'metric'
+        ? metricCondition(alias, c.op, c.value as number)
+        : stringCondition(value, c.op, c.value, dialect),
     );
     const table = sql.table(TABLES[group.entity]);
+    if (group.entity === 'metric' && metrics === 'exists') {
+      where.push(
+        sql`EXISTS (SELECT 1 FROM ${table} AS ${sql.id(alias)} WHERE ${sql.ref(`${alias}.run_uuid`)} = r.run_uuid AND ${sql.ref(`${alias}.key`)} = ${group.key} AND ${sql.join(conds, sql` AND `)})`,
+      );
+      continue;
+    }
     joins.push(
       sql`JOIN ${table} AS ${sql.id(alias)} ON ${sql.ref(`${alias}.run_uuid`)} = r.run_uuid AND ${sql.ref(`${alias}.key`)} = ${group.key} AND ${sql.join(conds, sql` AND `)}`,
     );

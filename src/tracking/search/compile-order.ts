@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { DialectName } from '../../store/db/dialect.js';
-import { ATTRIBUTE_COLUMNS, type KeyJoin, joinKey, RUN_NAME_TAG } from './compile-filter.js';
+import { ATTRIBUTE_COLUMNS, joinKey, type KeyJoin, RUN_NAME_TAG } from './compile-filter.js';
 import type { OrderTerm } from './order-by.js';
 
 /**
@@ -58,9 +58,7 @@ export function compileOrder(
       // Skipped when the filter already guarantees a non-NaN value, so SQLite can read the
       // (key, value) index in order and stop at the page instead of sorting every match.
       if (!filtered?.nanFree) {
-        orderBy.push(
-          sql`CASE WHEN ${present} IS NULL THEN 2 WHEN ${sql.ref(`${alias}.is_nan`)} <> 0 THEN 1 ELSE 0 END`,
-        );
+        orderBy.push(sql`CASE WHEN ${present} IS NULL THEN 2 WHEN ${sql.ref(`${alias}.is_nan`)} <> 0 THEN 1 ELSE 0 END`);
       }
       orderBy.push(sql`${value} ${direction(term)}`);
     } else {

@@ -63,7 +63,10 @@ export function tokenize(text: string): Token[] {
     } else {
       const op = OPERATORS.find((o) => text.startsWith(o, i));
       if (!op) {
-        const hint = c === '-' || c === '/' || c === ':' ? ' (quote keys with special characters in backticks, e.g. metrics.`f1-score`)' : '';
+        const hint =
+          c === '-' || c === '/' || c === ':'
+            ? ' (quote keys with special characters in backticks, e.g. metrics.`f1-score`)'
+            : '';
         throw new LexError(`unexpected character '${c}'${hint}`, i);
       }
       tokens.push({ kind: 'op', text: op, pos: start, raw: op });
@@ -182,7 +185,7 @@ function readIdentifier(text: string, start: number): Token {
 }
 
 /** How a token is shown in an error message. */
-export function describe(token: Token): string {
+export function describeToken(token: Token): string {
   if (token.kind === 'eof') return 'end of input';
   // A string shows its own quotes; anything else gets quoted so spaces and operators stand out.
   return token.kind === 'string' ? token.raw : `'${token.raw}'`;

@@ -74,7 +74,7 @@ describe('parseFilter', () => {
     expect(parseFilter("tags.mlflow.runName = 'x'")[0]).toMatchObject({ entity: 'tag', key: 'mlflow.runName' });
     expect(parseFilter('metrics.`my metric` > 1')[0]).toMatchObject({ key: 'my metric' });
     expect(parseFilter('metrics."f1-score" > 1')[0]).toMatchObject({ key: 'f1-score' });
-    expect(parseFilter("tags.\"a.b\" = 'v'")[0]).toMatchObject({ entity: 'tag', key: 'a.b' });
+    expect(parseFilter('tags."a.b" = \'v\'')[0]).toMatchObject({ entity: 'tag', key: 'a.b' });
     expect(parseFilter("tags.`it``s` = 'v'")[0]).toMatchObject({ key: 'it`s' });
     expect(parseFilter('`metrics`.acc > 1')[0]).toMatchObject({ entity: 'metric', key: 'acc' });
     expect(parseFilter('metrics.val_loss_2 > 1')[0]).toMatchObject({ key: 'val_loss_2' });
@@ -98,7 +98,7 @@ describe('parseFilter', () => {
   it('parses LIKE, ILIKE, IN and NOT IN in any case', () => {
     expect(parseFilter("params.m like 'x%'")).toEqual([{ entity: 'param', key: 'm', op: 'LIKE', value: 'x%' }]);
     expect(parseFilter("tags.m IlIkE '%X'")).toEqual([{ entity: 'tag', key: 'm', op: 'ILIKE', value: '%X' }]);
-    expect(parseFilter("attributes.status in ('FINISHED', \"FAILED\")")).toEqual([
+    expect(parseFilter('attributes.status in (\'FINISHED\', "FAILED")')).toEqual([
       { entity: 'attribute', key: 'status', op: 'IN', value: ['FINISHED', 'FAILED'] },
     ]);
     expect(parseFilter("attributes.run_id NOT  in('a')")).toEqual([
@@ -133,7 +133,9 @@ describe('parseFilter', () => {
     expect(filterError('params.lr LIKE 0.1')).toBe(
       `Invalid filter "params.lr LIKE 0.1": expected a quoted string for param 'lr', got '0.1' at position 15`,
     );
-    expect(filterError("params.lr = 'abc")).toBe(`Invalid filter "params.lr = 'abc": unterminated string starting at position 12`);
+    expect(filterError("params.lr = 'abc")).toBe(
+      `Invalid filter "params.lr = 'abc": unterminated string starting at position 12`,
+    );
     expect(filterError('metrics.a > 1 garbage')).toBe(
       `Invalid filter "metrics.a > 1 garbage": expected AND or the end of the filter, got 'garbage' at position 14`,
     );
@@ -145,9 +147,15 @@ describe('parseFilter', () => {
       ['metrics.a == 1', "operator '==' is not supported (use =) at position 10"],
       ["metrics.a LIKE '1'", "operator 'LIKE' is not allowed for metric 'a' (use =, !=, >, >=, <, <=) at position 10"],
       ["attributes.start_time = 'x'", "expected a number for attribute 'start_time', got 'x' at position 24"],
-      ["attributes.status > 'x'", "operator '>' is not allowed for attribute 'status' (use =, !=, LIKE, ILIKE, IN, NOT IN) at position 18"],
+      [
+        "attributes.status > 'x'",
+        "operator '>' is not allowed for attribute 'status' (use =, !=, LIKE, ILIKE, IN, NOT IN) at position 18",
+      ],
       ['attributes.status = 1', "expected a quoted string for attribute 'status', got '1' at position 20"],
-      ["attributes.colour = 'x'", 'unknown attribute \'colour\' (use run_id, run_name, user_id, status, artifact_uri, lifecycle_stage, start_time, end_time) at position 0'],
+      [
+        "attributes.colour = 'x'",
+        "unknown attribute 'colour' (use run_id, run_name, user_id, status, artifact_uri, lifecycle_stage, start_time, end_time) at position 0",
+      ],
       ["datasets.size = 'x'", "unknown dataset field 'size' (use name, digest, context) at position 0"],
       ["tags.a IN ('x')", "operator 'IN' is not allowed for tag 'a' (use =, !=, LIKE, ILIKE) at position 7"],
       ["attributes.status IN 'x'", "expected '(' after IN, got 'x' at position 21"],
@@ -157,8 +165,14 @@ describe('parseFilter', () => {
       ["attributes.status IN ('a', 1)", "expected a quoted string in the list, got '1' at position 27"],
       ["attributes.status = ('a')", "a parenthesized list is only allowed after IN or NOT IN, not after '=' at position 20"],
       ["attributes.status NOT LIKE 'a'", "expected IN after NOT, got 'LIKE' at position 22"],
-      ["params.a = 'x' AND", 'expected an identifier such as metrics.acc or params.lr after AND, got end of input at position 18'],
-      ['metrics.f1-score > 1', "unexpected character '-' (quote keys with special characters in backticks, e.g. metrics.`f1-score`) at position 10"],
+      [
+        "params.a = 'x' AND",
+        'expected an identifier such as metrics.acc or params.lr after AND, got end of input at position 18',
+      ],
+      [
+        'metrics.f1-score > 1',
+        "unexpected character '-' (quote keys with special characters in backticks, e.g. metrics.`f1-score`) at position 10",
+      ],
       ['metrics. > 1', "expected a key after 'metrics.' at position 8"],
       ['metrics.a > 1abc', "invalid number '1a' at position 12"],
       ['metrics.`a > 1', 'unterminated quoted key starting at position 8'],
@@ -194,7 +208,9 @@ describe('parseOrderBy', () => {
     expect(orderError('metrics.acc DESC ASC')).toBe(
       `Invalid order_by clause "metrics.acc DESC ASC": expected the end of the clause, got 'ASC' at position 17`,
     );
-    expect(orderError('datasets.name')).toBe(`Invalid order_by clause "datasets.name": cannot order by dataset field 'name' at position 0`);
+    expect(orderError('datasets.name')).toBe(
+      `Invalid order_by clause "datasets.name": cannot order by dataset field 'name' at position 0`,
+    );
     expect(orderError('')).toBe(
       `Invalid order_by clause "": expected an identifier such as metrics.acc or params.lr, got end of input at position 0`,
     );
@@ -214,7 +230,13 @@ describe('page tokens', () => {
   });
 
   it('refuses tokens it did not make', () => {
-    for (const token of ['%%%', 'bm90IGpzb24', Buffer.from('{"offset":-1}').toString('base64url'), Buffer.from('{"offset":1.5}').toString('base64url'), Buffer.from('[]').toString('base64url')]) {
+    for (const token of [
+      '%%%',
+      'bm90IGpzb24',
+      Buffer.from('{"offset":-1}').toString('base64url'),
+      Buffer.from('{"offset":1.5}').toString('base64url'),
+      Buffer.from('[]').toString('base64url'),
+    ]) {
       expect(errorOf(() => decodePageToken(token))).toMatch(/^Invalid page_token '/);
     }
   });

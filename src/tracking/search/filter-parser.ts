@@ -1,5 +1,5 @@
 import { invalid } from '../../errors.js';
-import { describe, LexError, type Token, tokenize } from './filter-lexer.js';
+import { describeToken, LexError, type Token, tokenize } from './filter-lexer.js';
 import { type Entity, isNumeric, resolveIdentifier } from './identifiers.js';
 
 /**
@@ -106,9 +106,9 @@ export class Parser {
           continue;
         }
         if (isWord(token, 'OR')) {
-          throw new ParseError("OR is not supported (clauses can only be joined with AND)", token.pos);
+          throw new ParseError('OR is not supported (clauses can only be joined with AND)', token.pos);
         }
-        throw new ParseError(`expected AND or the end of the filter, got ${describe(token)}`, token.pos);
+        throw new ParseError(`expected AND or the end of the filter, got ${describeToken(token)}`, token.pos);
       }
     });
   }
@@ -117,15 +117,18 @@ export class Parser {
   identifier(after: string): { entity: Entity; key: string; raw: string; pos: number } {
     const token = this.next();
     if (token.kind === 'ident' || (token.kind === 'word' && !isKeyword(token))) {
-      const resolved = resolveIdentifier(token.kind === 'ident' ? token.head : token.text, token.kind === 'ident' ? token.key : undefined);
+      const resolved = resolveIdentifier(
+        token.kind === 'ident' ? token.head : token.text,
+        token.kind === 'ident' ? token.key : undefined,
+      );
       if (!resolved.ok) throw new ParseError(resolved.problem, token.pos);
       return { entity: resolved.entity, key: resolved.key, raw: token.raw, pos: token.pos };
     }
     if (isWord(token, 'OR')) {
-      throw new ParseError("OR is not supported (clauses can only be joined with AND)", token.pos);
+      throw new ParseError('OR is not supported (clauses can only be joined with AND)', token.pos);
     }
     throw new ParseError(
-      `expected an identifier such as metrics.acc or params.lr${after ? ` ${after}` : ''}, got ${describe(token)}`,
+      `expected an identifier such as metrics.acc or params.lr${after ? ` ${after}` : ''}, got ${describeToken(token)}`,
       token.pos,
     );
   }
@@ -141,14 +144,14 @@ export class Parser {
     }
     const value = this.value(op, opToken);
     if (isNumeric(id.entity, id.key)) {
-      if (value.kind !== 'number') throw new ParseError(`expected a number for ${label}, got ${describe(value)}`, value.pos);
+      if (value.kind !== 'number') throw new ParseError(`expected a number for ${label}, got ${describeToken(value)}`, value.pos);
       return { entity: id.entity, key: id.key, op, value: value.value };
     }
     if (op === 'IN' || op === 'NOT IN') {
       return { entity: id.entity, key: id.key, op, value: this.list(value) };
     }
     if (value.kind !== 'string') {
-      throw new ParseError(`expected a quoted string for ${label}, got ${describe(value)}`, value.pos);
+      throw new ParseError(`expected a quoted string for ${label}, got ${describeToken(value)}`, value.pos);
     }
     return { entity: id.entity, key: id.key, op, value: value.value };
   }
@@ -167,10 +170,10 @@ export class Parser {
       if (word === 'NOT') {
         const inToken = this.next();
         if (isWord(inToken, 'IN')) return 'NOT IN';
-        throw new ParseError(`expected IN after NOT, got ${describe(inToken)}`, inToken.pos);
+        throw new ParseError(`expected IN after NOT, got ${describeToken(inToken)}`, inToken.pos);
       }
     }
-    throw new ParseError(`expected an operator after '${identifier}', got ${describe(token)}`, token.pos);
+    throw new ParseError(`expected an operator after '${identifier}', got ${describeToken(token)}`, token.pos);
   }
 
   /** The value token; for IN/NOT IN the '(' that opens the list. */
@@ -179,7 +182,7 @@ export class Parser {
     const inList = op === 'IN' || op === 'NOT IN';
     if (inList) {
       if (token.kind === 'punct' && token.text === '(') return token;
-      throw new ParseError(`expected '(' after ${op}, got ${describe(token)}`, token.pos);
+      throw new ParseError(`expected '(' after ${op}, got ${describeToken(token)}`, token.pos);
     }
     if (token.kind === 'number' || token.kind === 'string') return token;
     if (token.kind === 'punct' && token.text === '(') {
@@ -187,7 +190,7 @@ export class Parser {
     }
     const after = opToken.kind === 'word' ? op : opToken.raw;
     if (token.kind === 'eof') throw new ParseError(`expected a value after '${after}'`, token.pos);
-    throw new ParseError(`expected a value after '${after}', got ${describe(token)}`, token.pos);
+    throw new ParseError(`expected a value after '${after}', got ${describeToken(token)}`, token.pos);
   }
 
   /** The rest of `( 'a', 'b' )` after its opening parenthesis: non-empty, quoted strings only. */
@@ -199,13 +202,13 @@ export class Parser {
         throw new ParseError('expected a non-empty list of quoted strings', open.pos);
       }
       if (item.kind !== 'string') {
-        throw new ParseError(`expected a quoted string in the list, got ${describe(item)}`, item.pos);
+        throw new ParseError(`expected a quoted string in the list, got ${describeToken(item)}`, item.pos);
       }
       items.push(item.value);
       const sep = this.next();
       if (sep.kind === 'punct' && sep.text === ')') return items;
       if (!(sep.kind === 'punct' && sep.text === ',')) {
-        throw new ParseError(`expected ',' or ')' in the list, got ${describe(sep)}`, sep.pos);
+        throw new ParseError(`expected ',' or ')' in the list, got ${describeToken(sep)}`, sep.pos);
       }
     }
   }

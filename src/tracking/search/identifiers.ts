@@ -56,9 +56,7 @@ export function resolveIdentifier(head: string, key: string | undefined): Resolv
   if (!entity) {
     return {
       ok: false,
-      problem:
-        `unknown entity '${head}' in '${head}.${key}' ` +
-        `(use metrics., params., tags., attributes. or datasets.)`,
+      problem: `unknown entity '${head}' in '${head}.${key}' (use metrics., params., tags., attributes. or datasets.)`,
     };
   }
   if (entity === 'attribute') return resolveAttribute(key);

@@ -1,6 +1,6 @@
 import { invalid } from '../../errors.js';
-import { describe } from './filter-lexer.js';
-import { isWord, Parser, ParseError } from './filter-parser.js';
+import { describeToken } from './filter-lexer.js';
+import { isWord, ParseError, Parser } from './filter-parser.js';
 
 /**
  * `order_by` clauses of runs/search: `identifier [ASC|DESC]`, e.g. "metrics.acc DESC",
@@ -44,9 +44,9 @@ function parseClause(clause: string): OrderTerm {
     if (isWord(direction, 'ASC') || isWord(direction, 'DESC')) {
       ascending = isWord(direction, 'ASC');
       const rest = parser.next();
-      if (rest.kind !== 'eof') throw new ParseError(`expected the end of the clause, got ${describe(rest)}`, rest.pos);
+      if (rest.kind !== 'eof') throw new ParseError(`expected the end of the clause, got ${describeToken(rest)}`, rest.pos);
     } else if (direction.kind !== 'eof') {
-      throw new ParseError(`expected ASC or DESC after '${id.raw}', got ${describe(direction)}`, direction.pos);
+      throw new ParseError(`expected ASC or DESC after '${id.raw}', got ${describeToken(direction)}`, direction.pos);
     }
     return { entity: id.entity, key: id.key, ascending };
   });

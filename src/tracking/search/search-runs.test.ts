@@ -17,77 +17,66 @@ import { type SearchRunsQuery, searchRunIds } from './search-runs.js';
  *   r6   deleted  dee  FINISHED  6000  -     0.95  (lifecycle_stage deleted)
  *   r7   other    dee  FINISHED  7000  -     0.99  (experiment "other")
  */
-interface SeedRun {
-  id: string;
-  name: string;
-  user?: string;
-  status?: string;
-  start: number;
-  end?: number;
-  stage?: string;
-  experiment?: number;
-  metrics?: Record<string, number>;
-  params?: Record<string, string>;
-  tags?: Record<string, string>;
-  datasets?: Array<[name: string, hash: string, role: string]>;
-}
-
-const SEED: SeedRun[] = [
-  {
-    id: 'r1', name: 'alpha', user: 'ann', start: 1000, end: 2000,
-    metrics: { acc: 0.9, loss: 0.1 }, params: { lr: '0.1', model: 'XGB', pat: 'axbyc' },
-    tags: { team: 'vision' }, datasets: [['train.csv', 'h1', 'training']],
-  },
-  {
-    id: 'r2', name: 'beta', user: 'bob', status: 'FAILED', start: 2000,
-    metrics: { acc: 0.5, loss: Number.NaN }, params: { lr: '0.01', model: 'xgb' },
-    tags: { team: 'Vision' }, datasets: [['eval.csv', 'h2', 'evaluation']],
-  },
-  {
-    id: 'r3', name: 'Alpha-2', user: 'ann', status: 'RUNNING', start: 3000,
-    metrics: { acc: 0.7 }, params: { lr: '0.1', pat: 'a*b?[c]' },
-    datasets: [['train.csv', 'h1', 'training'], ['eval.csv', 'h2', 'evaluation']],
-  },
-  { id: 'r4', name: 'gamma', user: 'cy', start: 4000, end: 5000, metrics: { loss: 0.3 }, params: { model: 'lgbm', pct: '100%' }, tags: { team: 'nlp' } },
-  { id: 'r5', name: 'delta', start: 5000, end: 6000, metrics: { acc: -1, loss: 0 }, params: { lr: '1e-3', pct: '1000' } },
-  { id: 'r6', name: 'deleted', start: 6000, stage: 'deleted', metrics: { acc: 0.95 } },
-  { id: 'r7', name: 'other', start: 7000, experiment: 1, metrics: { acc: 0.99 } },
+type Row = [string, string, string, string, number, number | null, string, number];
+/** id, name, user, status, start, end, lifecycle stage, experiment. */
+// biome-ignore format: a table reads better one row per line
+const RUNS: Row[] = [
+  ['r1', 'alpha', 'ann', 'FINISHED', 1000, 2000, 'active', 0],
+  ['r2', 'beta', 'bob', 'FAILED', 2000, null, 'active', 0],
+  ['r3', 'Alpha-2', 'ann', 'RUNNING', 3000, null, 'active', 0],
+  ['r4', 'gamma', 'cy', 'FINISHED', 4000, 5000, 'active', 0],
+  ['r5', 'delta', 'dee', 'FINISHED', 5000, 6000, 'active', 0],
+  ['r6', 'deleted', 'dee', 'FINISHED', 6000, null, 'deleted', 0],
+  ['r7', 'other', 'dee', 'FINISHED', 7000, null, 'active', 1],
+];
+// biome-ignore format: a table
+const METRICS: Array<[string, string, number]> = [
+  ['r1', 'acc', 0.9], ['r1', 'loss', 0.1], ['r2', 'acc', 0.5], ['r2', 'loss', Number.NaN], ['r3', 'acc', 0.7],
+  ['r4', 'loss', 0.3], ['r5', 'acc', -1], ['r5', 'loss', 0], ['r6', 'acc', 0.95], ['r7', 'acc', 0.99],
+];
+// biome-ignore format: a table
+const PARAMS: Array<[string, string, string]> = [
+  ['r1', 'lr', '0.1'], ['r1', 'model', 'XGB'], ['r1', 'pat', 'axbyc'], ['r2', 'lr', '0.01'], ['r2', 'model', 'xgb'],
+  ['r3', 'lr', '0.1'], ['r3', 'pat', 'a*b?[c]'], ['r4', 'model', 'lgbm'], ['r4', 'pct', '100%'], ['r5', 'lr', '1e-3'],
+  ['r5', 'pct', '1000'],
+];
+// biome-ignore format: a table
+const TAGS: Array<[string, string, string]> = [['r1', 'team', 'vision'], ['r2', 'team', 'Vision'], ['r4', 'team', 'nlp']];
+/** run, name, hash (MLflow's digest), role (MLflow's context). */
+// biome-ignore format: a table
+const DATASETS: Array<[string, string, string, string]> = [
+  ['r1', 'train.csv', 'h1', 'training'], ['r2', 'eval.csv', 'h2', 'evaluation'],
+  ['r3', 'train.csv', 'h1', 'training'], ['r3', 'eval.csv', 'h2', 'evaluation'],
 ];
 
 async function seed(db: Kysely<Database>): Promise<void> {
-  await db
-    .insertInto('experiments')
-    .values({ experiment_id: 1, name: 'other', artifact_location: 'x', lifecycle_stage: 'active', creation_time: 0, last_update_time: 0 })
-    .execute();
-  for (const r of SEED) {
-    await db
-      .insertInto('runs')
-      .values({
-        run_uuid: r.id, experiment_id: r.experiment ?? 0, name: r.name, user_id: r.user ?? 'dee',
-        status: r.status ?? 'FINISHED', start_time: r.start, end_time: r.end ?? null, source_git_commit: null,
-        lifecycle_stage: r.stage ?? 'active', artifact_uri: `mlflow-artifacts:/0/${r.id}/artifacts`,
-        parent_run_id: null, deleted_time: null,
-      })
-      .execute();
-    for (const [key, value] of Object.entries(r.metrics ?? {})) {
-      const nan = Number.isNaN(value);
-      await db
-        .insertInto('latest_metrics')
-        .values({ run_uuid: r.id, key, value: nan ? 0 : value, step: 0, timestamp: r.start, is_nan: nan ? 1 : 0 })
-        .execute();
-    }
-    for (const [key, value] of Object.entries(r.params ?? {})) await db.insertInto('params').values({ run_uuid: r.id, key, value }).execute();
-    for (const [key, value] of Object.entries(r.tags ?? {})) await db.insertInto('tags').values({ run_uuid: r.id, key, value }).execute();
-    for (const [name, hash, role] of r.datasets ?? []) {
-      await db.insertInto('input_datasets').values({ run_uuid: r.id, name, hash, role, source: 's', size: null }).execute();
-    }
-  }
+  await sql`INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+            VALUES (1, 'other', 'x', 'active', 0, 0)`.execute(db);
+  const none = { source_git_commit: null, parent_run_id: null, deleted_time: null };
+  const runs = RUNS.map(([run_uuid, name, user_id, status, start_time, end_time, lifecycle_stage, experiment_id]) => {
+    const artifact_uri = `mlflow-artifacts:/${experiment_id}/${run_uuid}/artifacts`;
+    return { run_uuid, name, user_id, status, start_time, end_time, lifecycle_stage, experiment_id, artifact_uri, ...none };
+  });
+  await db.insertInto('runs').values(runs).execute();
+  // NaN is stored as the store does: value 0 with is_nan 1.
+  const metrics = METRICS.map(([run_uuid, key, v]) => {
+    return { run_uuid, key, value: Number.isNaN(v) ? 0 : v, step: 0, timestamp: 0, is_nan: Number.isNaN(v) ? 1 : 0 };
+  });
+  await db.insertInto('latest_metrics').values(metrics).execute();
+  const keyValue = ([run_uuid, key, value]: [string, string, string]) => ({ run_uuid, key, value });
+  await db.insertInto('params').values(PARAMS.map(keyValue)).execute();
+  await db.insertInto('tags').values(TAGS.map(keyValue)).execute();
+  const datasets = DATASETS.map(([run_uuid, name, hash, role]) => ({ run_uuid, name, hash, role, source: 's', size: null }));
+  await db.insertInto('input_datasets').values(datasets).execute();
 }
 
 async function rowCounts(db: Kysely<Database>): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of ['experiments', 'runs', 'params', 'tags', 'latest_metrics', 'input_datasets'] as const) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
     counts[table] = Number(row.n);
   }
   return counts;
@@ -155,7 +144,7 @@ for (const backend of BACKENDS) {
       expect(await ids("tags.team != 'nlp'")).toEqual(['r2', 'r1']);
       expect(await ids("tags.mlflow.runName = 'alpha'")).toEqual(['r1']);
       expect(await ids("tags.`mlflow.runName` LIKE 'Alpha%'")).toEqual(['r3']);
-      expect(await ids("tags.\"mlflow.runName\" ILIKE 'alpha%'")).toEqual(['r3', 'r1']);
+      expect(await ids('tags."mlflow.runName" ILIKE \'alpha%\'')).toEqual(['r3', 'r1']);
     });
 
     it('filters on attributes', async () => {
@@ -187,7 +176,9 @@ for (const backend of BACKENDS) {
 
     it('combines clauses with AND', async () => {
       expect(await ids("metrics.acc > 0 AND params.lr = '0.1' and tags.team ILIKE 'vision'")).toEqual(['r1']);
-      expect(await ids("params.lr = '0.1' AND datasets.context = 'evaluation' AND attributes.status = 'RUNNING'")).toEqual(['r3']);
+      expect(await ids("params.lr = '0.1' AND datasets.context = 'evaluation' AND attributes.status = 'RUNNING'")).toEqual([
+        'r3',
+      ]);
     });
 
     it('orders by metrics with NaN after numbers and missing keys last, in both directions', async () => {
@@ -271,7 +262,7 @@ for (const backend of BACKENDS) {
         "params.lr LIKE '%'' OR ''1''=''1'",
       ];
       for (const filter of attempts) expect(await ids(filter), filter).toEqual([]);
-      const ordered = await order(["metrics.`acc\"; DROP TABLE runs; --` DESC", "params.`x') --`"]);
+      const ordered = await order(['metrics.`acc"; DROP TABLE runs; --` DESC', "params.`x') --`"]);
       expect(ordered).toEqual(['r5', 'r4', 'r3', 'r2', 'r1']);
       expect(await rowCounts(db)).toEqual(before);
       expect(await ids('')).toEqual(['r5', 'r4', 'r3', 'r2', 'r1']);

@@ -6,6 +6,7 @@ import { LIMITS, type ViewType } from '../types.js';
 import { compileFilter } from './compile-filter.js';
 import { compileOrder } from './compile-order.js';
 import { parseFilter } from './filter-parser.js';
+import { chooseMetricStrategy } from './metric-strategy.js';
 import { parseOrderBy } from './order-by.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 
@@ -38,8 +39,9 @@ const VIEW_STAGES: Readonly<Record<ViewType, string | undefined>> = {
 
 /**
  * The ids of the runs in `experimentIds` matching `filter`, sorted by `orderBy`, one page at a time,
- * with MLflow's runs/search semantics. Everything happens in one SQL statement whose values (including
- * metric/param/tag keys) are bound parameters.
+ * with MLflow's runs/search semantics. One SQL statement finds the page (on SQLite a capped index count
+ * may run first to pick its shape, see metric-strategy.ts); every value in either, metric/param/tag keys
+ * included, is a bound parameter.
  *
  * @example
  *   const { runIds, nextPageToken } = await searchRunIds(db, {
@@ -68,7 +70,8 @@ export async function searchRunIds(db: Kysely<Database>, query: SearchRunsQuery)
   if (experimentIds.length === 0) return { runIds: [] };
 
   const dialect = query.dialect ?? dialectOf(db);
-  const filter = compileFilter(comparisons, dialect);
+  const strategy = await chooseMetricStrategy(db, dialect, comparisons, terms, offset + maxResults + 1);
+  const filter = compileFilter(comparisons, dialect, strategy);
   const order = compileOrder(terms, filter.keyJoins, dialect);
 
   const where = [sql`r.experiment_id IN (${sql.join(experimentIds.map((id) => sql`${id}`))})`, ...filter.where];
