@@ -7,7 +7,7 @@ import { SlipwayError, invalid } from '../../errors.js';
 import type { DialectName } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
-import { ImmediateSqliteDialect } from './sqlite-dialect.js';
+import { ImmediateSqliteDialect, withStatementCache } from './sqlite-dialect.js';
 
 /** An open metadata database: the typed query builder, which dialect it speaks, and how to close it. */
 export interface MetadataDb {
@@ -63,7 +63,7 @@ function connect(url: string, options: OpenDatabaseOptions): MetadataDb {
     // NORMAL in WAL mode is durable against application crashes; only power loss can drop the last commits.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {

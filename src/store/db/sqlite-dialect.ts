@@ -32,4 +32,28 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/**
+ * Wraps a better-sqlite3 handle so Kysely reuses prepared statements: Kysely prepares every query it
+ * runs, and preparing a 1,000-row insert costs about a fifth of executing it. Statements are keyed by
+ * their SQL text (values are always bound separately), least recently added evicted first.
+ */
+export function withStatementCache(db: SqliteDatabase, size = 256): SqliteDialectConfig['database'] {
+  const cache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+  return {
+    close: () => db.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = db.prepare(sql);
+        if (cache.size >= size) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
 export type { SqliteDatabase };
