@@ -23,7 +23,10 @@ export async function searchRunsBench(): Promise<BenchResult[]> {
     const paramStmt = db.prepare('INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)');
     const tagStmt = db.prepare('INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)');
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     db.transaction(() => {
       for (let i = 0; i < RUNS; i++) {
         const id = newRunId();

@@ -58,7 +58,10 @@ export async function listApprovals(store: Store, name: string, version?: string
   }));
 }
 
-/** True when the latest decision by someone other than the author, for `target`, is an approval. */
+/**
+ * True when someone other than the author approved the version for `target`, after any rejection. A
+ * rejection by anyone, the author included, revokes earlier approvals: withdrawing is always allowed.
+ */
 export async function isApproved(store: Store, name: string, version: string | number, target: string): Promise<boolean> {
   const mv = await readVersion(store.db, name, parseVersion(version));
   const decisions = (await listApprovals(store, name, version)).filter((a) => a.target === target);

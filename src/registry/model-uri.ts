@@ -16,7 +16,12 @@ export type ModelUri =
 export function parseModelUri(uri: string): ModelUri {
   const m = /^models:\/([^/@]+)(?:@([\w-]+)|\/([^/]+))$/.exec(uri);
   if (!m?.[1]) throw invalid(`Invalid model URI '${uri}': expected models:/NAME/VERSION or models:/NAME@ALIAS.`);
-  const name = decodeURIComponent(m[1]);
+  let name: string;
+  try {
+    name = decodeURIComponent(m[1]);
+  } catch {
+    throw invalid(`Invalid model URI '${uri}': the name has a malformed %-escape.`);
+  }
   if (m[2]) return { name, kind: 'alias', alias: m[2] };
   const part = m[3] ?? '';
   if (/^\d+$/.test(part)) return { name, kind: 'version', version: part };

@@ -76,6 +76,7 @@ export async function renameRegisteredModel(store: Store, name: string, newName:
     }
     // Foreign keys cascade the rename to versions, tags and aliases.
     await trx.updateTable('registered_models').set({ name: newName, last_updated_time: now }).where('name', '=', name).execute();
+    await trx.updateTable('approvals').set({ name: newName }).where('name', '=', name).execute();
     await recordAudit(trx, { actor: store.actor, action: 'model.rename', subjectType: 'model', subjectId: newName, before: { name }, after: { name: newName }, time: now });
   });
   return getRegisteredModel(store, newName);
@@ -96,6 +97,8 @@ export async function deleteRegisteredModel(store: Store, name: string, reason =
   await store.db.transaction().execute(async (trx) => {
     const before = await requireModel(store, name, trx);
     const versions = await trx.selectFrom('model_versions').select(['version', 'blob_hash']).where('name', '=', name).execute();
+    // Approvals belong to versions that are going away; a future model of the same name must not inherit them.
+    await trx.deleteFrom('approvals').where('name', '=', name).execute();
     await trx.deleteFrom('registered_models').where('name', '=', name).execute();
     await recordAudit(trx, {
       actor: store.actor, action: 'model.delete', subjectType: 'model', subjectId: name,
@@ -108,14 +111,20 @@ export async function setRegisteredModelTag(store: Store, name: string, key: str
   checkKey('Tag', key);
   checkValueLength('Tag', key, value, LIMITS.tagValue);
   await requireModel(store, name);
-  await store.db.insertInto('registered_model_tags').values({ name, key, value })
-    .onConflict((oc) => oc.columns(['name', 'key']).doUpdateSet({ value })).execute();
+  await store.db.transaction().execute(async (trx) => {
+    await trx.insertInto('registered_model_tags').values({ name, key, value })
+      .onConflict((oc) => oc.columns(['name', 'key']).doUpdateSet({ value })).execute();
+    await recordAudit(trx, { actor: store.actor, action: 'model.tag.set', subjectType: 'model', subjectId: name, after: { key, value }, time: store.now() });
+  });
 }
 
 export async function deleteRegisteredModelTag(store: Store, name: string, key: string): Promise<void> {
   await requireModel(store, name);
-  const res = await store.db.deleteFrom('registered_model_tags').where('name', '=', name).where('key', '=', key).executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw notFound(`No tag with key '${key}' on registered model '${name}'.`);
+  await store.db.transaction().execute(async (trx) => {
+    const res = await trx.deleteFrom('registered_model_tags').where('name', '=', name).where('key', '=', key).executeTakeFirst();
+    if (Number(res.numDeletedRows) === 0) throw notFound(`No tag with key '${key}' on registered model '${name}'.`);
+    await recordAudit(trx, { actor: store.actor, action: 'model.tag.delete', subjectType: 'model', subjectId: name, before: { key }, time: store.now() });
+  });
 }
 
 async function requireModel(store: Store, name: string, db = store.db) {

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { recordAudit } from '../audit/index.js';
-import { SlipwayError, invalid, notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import type { Store } from '../store/open-store.js';
 import { resolveArtifact } from '../tracking/artifacts.js';
 import { getRunInfo } from '../tracking/runs.js';
@@ -33,16 +33,8 @@ export async function createModelVersion(store: Store, name: string, options: Cr
     checkValueLength('Tag', t.key, t.value, LIMITS.tagValue);
   }
   const { blob, runId } = await resolveSource(store, options.source, options.runId);
-  // Version numbers race between concurrent registrations on PostgreSQL; the primary key decides and we retry.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const version = await insertVersion(store, name, options, blob, runId);
-      return await readVersion(store.db, name, version);
-    } catch (err) {
-      if (attempt < 8 && !(err instanceof SlipwayError) && /unique|duplicate/i.test(String(err))) continue;
-      throw err;
-    }
-  }
+  const version = await insertVersion(store, name, options, blob, runId);
+  return readVersion(store.db, name, version);
 }
 
 type Blob = { hash: string; size: number; kind: 'file' | 'directory' };
@@ -50,10 +42,11 @@ type Blob = { hash: string; size: number; kind: 'file' | 'directory' };
 async function insertVersion(store: Store, name: string, options: CreateVersionOptions, blob: Blob, runId: string | null): Promise<number> {
   const now = store.now();
   return store.db.transaction().execute(async (trx) => {
-    const model = await trx.selectFrom('registered_models').select('name').where('name', '=', name).executeTakeFirst();
-    if (!model) throw notFound(`Registered Model with name=${name} not found`);
-    const max = await trx.selectFrom('model_versions').select((eb) => eb.fn.max('version').as('v')).where('name', '=', name).executeTakeFirst();
-    const version = Number(max?.v ?? 0) + 1;
+    // The UPDATE takes the model row's write lock, so concurrent registrations queue here and each gets its own number.
+    const bumped = await trx.updateTable('registered_models').set((eb) => ({ last_version: eb('last_version', '+', 1) }))
+      .where('name', '=', name).returning('last_version').executeTakeFirst();
+    if (!bumped) throw notFound(`Registered Model with name=${name} not found`);
+    const version = Number(bumped.last_version);
     await trx.insertInto('model_versions').values({
       name, version, source: options.source, run_id: runId, blob_hash: blob.hash, blob_size: blob.size, blob_kind: blob.kind,
       status: 'READY', status_message: '', description: options.description ?? '', user_id: store.actor,
@@ -144,6 +137,13 @@ export async function deleteModelVersion(store: Store, name: string, version: st
   const now = store.now();
   await store.db.transaction().execute(async (trx) => {
     const before = await readVersion(trx, name, v);
+    // Aliases on the version vanish with it (foreign key); say so in the history, so it never shows an alias on a deleted version.
+    for (const alias of before.aliases) {
+      await trx.insertInto('model_transitions').values({
+        name, kind: 'alias', target: alias, version: null, previous_version: v, actor: store.actor, reason: `version ${v} deleted`, time: now,
+      }).execute();
+    }
+    await trx.deleteFrom('approvals').where('name', '=', name).where('version', '=', v).execute();
     await trx.deleteFrom('model_versions').where('name', '=', name).where('version', '=', v).execute();
     await recordAudit(trx, {
       actor: store.actor, action: 'model_version.delete', subjectType: 'model_version', subjectId: `${name}/${v}`,
@@ -157,15 +157,25 @@ export async function setModelVersionTag(store: Store, name: string, version: st
   checkKey('Tag', key);
   checkValueLength('Tag', key, value, LIMITS.tagValue);
   await readVersion(store.db, name, v);
-  await store.db.insertInto('model_version_tags').values({ name, version: v, key, value })
-    .onConflict((oc) => oc.columns(['name', 'version', 'key']).doUpdateSet({ value })).execute();
+  await store.db.transaction().execute(async (trx) => {
+    await trx.insertInto('model_version_tags').values({ name, version: v, key, value })
+      .onConflict((oc) => oc.columns(['name', 'version', 'key']).doUpdateSet({ value })).execute();
+    await recordAudit(trx, {
+      actor: store.actor, action: 'model_version.tag.set', subjectType: 'model_version', subjectId: `${name}/${v}`, after: { key, value }, time: store.now(),
+    });
+  });
 }
 
 export async function deleteModelVersionTag(store: Store, name: string, version: string | number, key: string): Promise<void> {
   const v = parseVersion(version);
   await readVersion(store.db, name, v);
-  const res = await store.db.deleteFrom('model_version_tags').where('name', '=', name).where('version', '=', v).where('key', '=', key).executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw notFound(`No tag with key '${key}' on model version ${name}/${v}.`);
+  await store.db.transaction().execute(async (trx) => {
+    const res = await trx.deleteFrom('model_version_tags').where('name', '=', name).where('version', '=', v).where('key', '=', key).executeTakeFirst();
+    if (Number(res.numDeletedRows) === 0) throw notFound(`No tag with key '${key}' on model version ${name}/${v}.`);
+    await recordAudit(trx, {
+      actor: store.actor, action: 'model_version.tag.delete', subjectType: 'model_version', subjectId: `${name}/${v}`, before: { key }, time: store.now(),
+    });
+  });
 }
 
 export function checkStage(stage: string): ModelStage {

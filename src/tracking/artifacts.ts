@@ -16,7 +16,8 @@ import type { ArtifactEntry } from './types.js';
 /** Normalises a user-given artifact path: '/'-separated, relative, no '.', '..' or empty segments. */
 export function normalizeArtifactPath(path: string | undefined): string {
   if (path === undefined) return '';
-  const trimmed = path.replace(/^\/+|\/+$/g, '');
+  if (path.startsWith('/')) throw invalid(`Invalid artifact path '${path}': it is absolute; give a path relative to the run's artifact root.`);
+  const trimmed = path.replace(/\/+$/g, '');
   if (trimmed === '') return '';
   const why = unsafePathReason(trimmed);
   if (why) throw invalid(`Invalid artifact path '${path}': ${why}.`);

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createRun, deleteArtifact, downloadArtifact, listAllArtifacts, listArtifacts, logArtifact, openArtifact, putArtifact,
+  createRun,
+  deleteArtifact,
+  downloadArtifact,
+  listAllArtifacts,
+  listArtifacts,
+  logArtifact,
+  openArtifact,
+  putArtifact,
 } from '../../src/tracking/index.js';
 import { BACKENDS } from '../backends.js';
 import { createTestStore, expectCode, type TestStore } from '../helpers/test-store.js';
@@ -85,7 +92,10 @@ for (const backend of BACKENDS) {
 
     it('puts bytes, strings and streams at exact paths; re-putting a path replaces it', async () => {
       expect(await putArtifact(t.store, runId, 'plots/loss.txt', 'hello')).toEqual({
-        path: 'plots/loss.txt', is_dir: false, file_size: 5, hash: sha256('hello'),
+        path: 'plots/loss.txt',
+        is_dir: false,
+        file_size: 5,
+        hash: sha256('hello'),
       });
       const bytes = randomBytes(1000);
       await putArtifact(t.store, runId, 'plots/raw.bin', bytes);
@@ -109,7 +119,10 @@ for (const backend of BACKENDS) {
       // A path that is only a prefix of a name is not a folder: 'dat' must not delete 'data/...'.
       await expectCode(deleteArtifact(t.store, runId, 'dat'), 'RESOURCE_DOES_NOT_EXIST');
       expect((await listAllArtifacts(t.store, runId)).map((e) => e.path)).toEqual([
-        'data/a.txt', 'data/sub/b.txt', 'model.bin', 'nested/deeper/a.txt',
+        'data/a.txt',
+        'data/sub/b.txt',
+        'model.bin',
+        'nested/deeper/a.txt',
       ]);
     });
 
@@ -135,7 +148,10 @@ for (const backend of BACKENDS) {
         await expectCode(deleteArtifact(t.store, runId, bad), 'INVALID_PARAMETER_VALUE');
       }
       expect((await listAllArtifacts(t.store, runId)).map((e) => e.path)).toEqual([
-        'data/a.txt', 'data/sub/b.txt', 'model.bin', 'nested/deeper/a.txt',
+        'data/a.txt',
+        'data/sub/b.txt',
+        'model.bin',
+        'nested/deeper/a.txt',
       ]);
     });
 

@@ -3,9 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createExperiment, createRun, deleteExperiment, deleteRun, deleteTag, getExperiment, getExperimentByName, getRun,
-  getRunInfo, listExperiments, logArtifact, logBatch, logInputs, logMetric, logParam, putArtifact, renameExperiment,
-  restoreExperiment, restoreRun, setExperimentTag, setTag, updateRun,
+  createExperiment,
+  createRun,
+  deleteExperiment,
+  deleteRun,
+  deleteTag,
+  getExperiment,
+  getExperimentByName,
+  getRun,
+  getRunInfo,
+  listExperiments,
+  logArtifact,
+  logBatch,
+  logInputs,
+  logMetric,
+  logParam,
+  putArtifact,
+  renameExperiment,
+  restoreExperiment,
+  restoreRun,
+  setExperimentTag,
+  setTag,
+  updateRun,
 } from '../../src/tracking/index.js';
 import { BACKENDS } from '../backends.js';
 import { createTestStore, expectCode, steppingClock, type TestStore } from '../helpers/test-store.js';
@@ -103,7 +122,11 @@ for (const backend of BACKENDS) {
 
     it('creates a run: 32-hex id, RUNNING, mlflow.runName tag, proxied artifact_uri', async () => {
       const exp = await createExperiment(t.store, 'runs-here');
-      const run = await createRun(t.store, { experimentId: exp.experiment_id, runName: 'first', tags: [{ key: 'k', value: 'v' }] });
+      const run = await createRun(t.store, {
+        experimentId: exp.experiment_id,
+        runName: 'first',
+        tags: [{ key: 'k', value: 'v' }],
+      });
       const id = run.info.run_id;
       expect(id).toMatch(/^[0-9a-f]{32}$/);
       expect(run.info).toEqual({
@@ -120,7 +143,10 @@ for (const backend of BACKENDS) {
       expect(run.data).toEqual({
         metrics: [],
         params: [],
-        tags: [{ key: 'k', value: 'v' }, { key: 'mlflow.runName', value: 'first' }],
+        tags: [
+          { key: 'k', value: 'v' },
+          { key: 'mlflow.runName', value: 'first' },
+        ],
       });
       expect(run.inputs).toEqual({ datasets: [] });
       expect(await getRun(t.store, id)).toEqual(run);
@@ -145,7 +171,10 @@ for (const backend of BACKENDS) {
       const other = await createRun(t.store);
       const failed = await updateRun(t.store, other.info.run_id, { status: 'FAILED', endTime: 123, runName: 'renamed-run' });
       expect(failed).toMatchObject({ status: 'FAILED', end_time: 123, run_name: 'renamed-run' });
-      expect((await getRun(t.store, other.info.run_id)).data.tags).toContainEqual({ key: 'mlflow.runName', value: 'renamed-run' });
+      expect((await getRun(t.store, other.info.run_id)).data.tags).toContainEqual({
+        key: 'mlflow.runName',
+        value: 'renamed-run',
+      });
       const still = await updateRun(t.store, (await createRun(t.store)).info.run_id, { status: 'RUNNING' });
       expect(still.end_time).toBeUndefined();
       await expectCode(updateRun(t.store, run.info.run_id, { status: 'DONE' as 'FINISHED' }), 'INVALID_PARAMETER_VALUE');

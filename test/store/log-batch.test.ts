@@ -2,14 +2,26 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/open-store.js';
 import {
-  createRun, deleteTag, getMetricHistory, getRun, type LogBatchInput, logBatch, logInputs, logMetric, logParam,
-  type MetricInput, runsUsingData, setTag,
+  createRun,
+  deleteTag,
+  getMetricHistory,
+  getRun,
+  type LogBatchInput,
+  logBatch,
+  logInputs,
+  logMetric,
+  logParam,
+  type MetricInput,
+  runsUsingData,
+  setTag,
 } from '../../src/tracking/index.js';
 import { BACKENDS } from '../backends.js';
 import { createTestStore, expectCode, steppingClock, type TestStore } from '../helpers/test-store.js';
 
 async function rowCount(store: Store, table: 'metrics' | 'latest_metrics' | 'params' | 'tags', runId: string): Promise<number> {
-  const r = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM ${sql.table(table)} WHERE run_uuid = ${runId}`.execute(store.db);
+  const r = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM ${sql.table(table)} WHERE run_uuid = ${runId}`.execute(
+    store.db,
+  );
   return Number(r.rows[0]?.n);
 }
 
@@ -32,7 +44,12 @@ for (const backend of BACKENDS) {
       const id = await newRun();
       await logParam(t.store, id, 'lr', '0.1');
       await logParam(t.store, id, 'lr', '0.1');
-      await logBatch(t.store, id, { params: [{ key: 'lr', value: '0.1' }, { key: 'depth', value: '3' }] });
+      await logBatch(t.store, id, {
+        params: [
+          { key: 'lr', value: '0.1' },
+          { key: 'depth', value: '3' },
+        ],
+      });
       const err = await expectCode(logParam(t.store, id, 'lr', '0.2'), 'INVALID_PARAMETER_VALUE');
       expect(err.message).toContain('Changing param values is not allowed');
       expect(err.message).toContain("key='lr'");
@@ -47,9 +64,18 @@ for (const backend of BACKENDS) {
       await logParam(t.store, id, 'lr', '0.1');
       const tagsBefore = (await getRun(t.store, id)).data.tags;
       const batch: LogBatchInput = {
-        metrics: [{ key: 'loss', value: 0.5, step: 1 }, { key: 'acc', value: 0.9, step: 1 }],
-        params: [{ key: 'fresh', value: 'x' }, { key: 'lr', value: '0.3' }],
-        tags: [{ key: 'mlflow.runName', value: 'should-not-stick' }, { key: 'new', value: 'tag' }],
+        metrics: [
+          { key: 'loss', value: 0.5, step: 1 },
+          { key: 'acc', value: 0.9, step: 1 },
+        ],
+        params: [
+          { key: 'fresh', value: 'x' },
+          { key: 'lr', value: '0.3' },
+        ],
+        tags: [
+          { key: 'mlflow.runName', value: 'should-not-stick' },
+          { key: 'new', value: 'tag' },
+        ],
       };
       const err = await expectCode(logBatch(t.store, id, batch), 'INVALID_PARAMETER_VALUE');
       expect(err.message).toContain('Changing param values is not allowed');
@@ -69,7 +95,15 @@ for (const backend of BACKENDS) {
         ['101 params', { params: kvs(101, 'p') }],
         ['101 tags', { tags: kvs(101, 't') }],
         ['1001 items in all', { metrics: metrics(950), params: kvs(20, 'p'), tags: kvs(31, 't') }],
-        ['duplicate param keys', { params: [{ key: 'a', value: '1' }, { key: 'a', value: '1' }] }],
+        [
+          'duplicate param keys',
+          {
+            params: [
+              { key: 'a', value: '1' },
+              { key: 'a', value: '1' },
+            ],
+          },
+        ],
         ['bad metric key', { metrics: [{ key: '../etc', value: 1 }] }],
         ['non-integer step', { metrics: [{ key: 'm', value: 1, step: 1.5 }] }],
         ['string value', { metrics: [{ key: 'm', value: '1' as unknown as number }] }],
@@ -100,7 +134,8 @@ for (const backend of BACKENDS) {
 
     it('returns metric history in step order whatever the logging order', async () => {
       const id = await newRun();
-      for (const step of [4, 0, 3, 1, 2]) await logMetric(t.store, id, { key: 'loss', value: 10 - step, step, timestamp: 500 + step });
+      for (const step of [4, 0, 3, 1, 2])
+        await logMetric(t.store, id, { key: 'loss', value: 10 - step, step, timestamp: 500 + step });
       await logBatch(t.store, id, { metrics: [{ key: 'loss', value: 0.5, step: 2, timestamp: 100 }] });
       const history = await getMetricHistory(t.store, id, 'loss');
       expect(history).toEqual([
@@ -116,7 +151,9 @@ for (const backend of BACKENDS) {
       // Defaults: step 0, timestamp from the store's clock.
       const now = t.store.now();
       await logMetric(t.store, id, { key: 'defaults', value: 1 });
-      expect(await getMetricHistory(t.store, id, 'defaults')).toEqual([{ key: 'defaults', value: 1, step: 0, timestamp: now + 1 }]);
+      expect(await getMetricHistory(t.store, id, 'defaults')).toEqual([
+        { key: 'defaults', value: 1, step: 0, timestamp: now + 1 },
+      ]);
     });
 
     it('keeps the latest metric by (step, timestamp, value), across and within batches', async () => {
@@ -178,7 +215,12 @@ for (const backend of BACKENDS) {
       const id = await newRun();
       await setTag(t.store, id, 'stage', 'dev');
       await setTag(t.store, id, 'stage', 'prod');
-      await logBatch(t.store, id, { tags: [{ key: 'x', value: '1' }, { key: 'x', value: '2' }] });
+      await logBatch(t.store, id, {
+        tags: [
+          { key: 'x', value: '1' },
+          { key: 'x', value: '2' },
+        ],
+      });
       let run = await getRun(t.store, id);
       expect(run.data.tags.filter((x) => x.key !== 'mlflow.runName')).toEqual([
         { key: 'stage', value: 'prod' },
@@ -201,7 +243,10 @@ for (const backend of BACKENDS) {
       const r2 = await newRun();
       const train = { name: 'train.csv', digest, context: 'training', source: '/data/train.csv', size: 1234 };
       await logInputs(t.store, r1, [train, train]);
-      await logInputs(t.store, r1, [train, { name: 'eval.csv', digest: 'b2'.repeat(32), context: 'evaluation', source: 's3://e' }]);
+      await logInputs(t.store, r1, [
+        train,
+        { name: 'eval.csv', digest: 'b2'.repeat(32), context: 'evaluation', source: 's3://e' },
+      ]);
       await logInputs(t.store, r2, [{ ...train, context: 'evaluation' }]);
       expect((await getRun(t.store, r1)).inputs.datasets).toEqual([
         train,

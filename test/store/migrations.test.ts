@@ -6,7 +6,7 @@ import { createExperiment, getExperiment, listExperiments } from '../../src/trac
 import { BACKENDS } from '../backends.js';
 import { createTestStore, type TestStore } from '../helpers/test-store.js';
 
-const KNOWN = ['001-initial', '002-default-experiment'];
+const KNOWN = ['001-initial', '002-default-experiment', '003-version-counter'];
 
 async function migrationNames(db: TestStore['store']['db']): Promise<string[]> {
   const rows = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
@@ -91,7 +91,7 @@ for (const backend of BACKENDS) {
       const e = err as SlipwayError;
       expect(e.code).toBe('DATA_CORRUPTION');
       expect(e.message).toContain('999-future');
-      expect(e.message).toContain('002-default-experiment');
+      expect(e.message).toContain('003-version-counter');
       expect(e.message).toContain('nothing was changed');
       expect(e.context).toEqual({ unknown: ['999-future'] });
 
@@ -111,7 +111,7 @@ for (const backend of BACKENDS) {
         );
         expect((err as SlipwayError).code).toBe('DATA_CORRUPTION');
       }
-      expect(await count(t.store.db, 'kysely_migration')).toBe(3);
+      expect(await count(t.store.db, 'kysely_migration')).toBe(KNOWN.length + 1);
     });
 
     it('opens the refused database when migrate: false (read-only tooling) without touching it', async () => {

@@ -102,6 +102,8 @@ export interface InputDatasetsTable {
 export interface RegisteredModelsTable {
   name: string;
   description: string;
+  /** The highest version number ever given (deleted versions included): numbers are never reused. */
+  last_version: ColumnType<number, number | undefined, number>;
   creation_time: Millis;
   last_updated_time: Millis;
 }

@@ -2,6 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { DialectName } from '../dialect.js';
 import { initial } from './001-initial.js';
 import { defaultExperiment } from './002-default-experiment.js';
+import { versionCounter } from './003-version-counter.js';
 
 /**
  * Every schema version, in order. Names sort lexically, which is the order Kysely applies them in;
@@ -11,6 +12,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '001-initial': initial(dialect),
     '002-default-experiment': defaultExperiment(),
+    '003-version-counter': versionCounter(dialect),
   };
 }
 
