@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../store/db/schema.js';
+import type { Database } from '../store/index.js';
 
 export interface AuditRecord {
   readonly id: number;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/db/schema.js';
+import type { Database } from '../store/index.js';
 
 /** What happened, to what, by whom and why. `before`/`after` are snapshots of the subject (JSON-able). */
 export interface AuditEntry {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runDemo } from '../demo/run-demo.js';
+import { runDemo } from '../demo/index.js';
 import { printJson } from './output.js';
 
 export function demoCommand(program: Command): void {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/index.js';
 import { invalid, notFound } from '../errors.js';
-import type { Database } from '../store/db/schema.js';
-import type { Store } from '../store/open-store.js';
+import type { Database } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { parseVersion, readVersion } from './read-versions.js';
 import { checkStage } from './versions.js';
 import type { ModelVersion } from './types.js';

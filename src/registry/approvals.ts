@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/index.js';
 import { SlipwayError, invalid } from '../errors.js';
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/index.js';
 import { parseVersion, readVersion } from './read-versions.js';
 import type { Approval } from './types.js';
 

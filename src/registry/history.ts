@@ -1,4 +1,4 @@
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/index.js';
 import type { ModelTransition } from './types.js';
 
 export interface HistoryOptions {

@@ -1,5 +1,5 @@
 import { invalid, notFound } from '../errors.js';
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/index.js';
 import { getVersionByAlias } from './aliases.js';
 import { getModelVersion } from './versions.js';
 import { checkStage } from './versions.js';

@@ -1,8 +1,8 @@
 import { recordAudit } from '../audit/index.js';
 import { SlipwayError, alreadyExists, invalid, notFound } from '../errors.js';
-import type { Store } from '../store/open-store.js';
-import { checkKey, checkValueLength } from '../tracking/validate.js';
-import { LIMITS } from '../tracking/types.js';
+import type { Store } from '../store/index.js';
+import { checkKey, checkValueLength } from '../tracking/index.js';
+import { LIMITS } from '../tracking/index.js';
 import { readVersions } from './read-versions.js';
 import type { RegisteredModel } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { invalid, notFound } from '../errors.js';
-import type { Database, ModelVersionsTable } from '../store/db/schema.js';
+import type { Database, ModelVersionsTable } from '../store/index.js';
 import type { ModelStage, ModelVersion } from './types.js';
 
 /** Loads versions with their tags and aliases, one query per table. */

@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { recordAudit } from '../audit/index.js';
 import { invalid, notFound } from '../errors.js';
-import type { Store } from '../store/open-store.js';
-import { resolveArtifact } from '../tracking/artifacts.js';
-import { getRunInfo } from '../tracking/runs.js';
-import { LIMITS } from '../tracking/types.js';
-import { checkKey, checkRunId, checkValueLength } from '../tracking/validate.js';
+import type { Store } from '../store/index.js';
+import { resolveArtifact } from '../tracking/index.js';
+import { getRunInfo } from '../tracking/index.js';
+import { LIMITS } from '../tracking/index.js';
+import { checkKey, checkRunId, checkValueLength } from '../tracking/index.js';
 import { checkModelName } from './models.js';
 import { parseVersion, readVersion, readVersions } from './read-versions.js';
 import { MODEL_STAGES, type ModelStage, type ModelVersion } from './types.js';

@@ -2,9 +2,9 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalid, notFound } from '../errors.js';
-import type { BlobRef, DirectoryRef } from '../store/objects/index.js';
-import { serializeManifest, unsafePathReason } from '../store/objects/index.js';
-import type { Store } from '../store/open-store.js';
+import type { BlobRef, DirectoryRef } from '../store/index.js';
+import { serializeManifest, unsafePathReason } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { requireActiveRun, getRunInfo } from './runs.js';
 import type { ArtifactEntry } from './types.js';
 

@@ -1,5 +1,5 @@
 import { invalid } from '../errors.js';
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/index.js';
 import { requireActiveRun } from './runs.js';
 import type { DatasetInput } from './types.js';
 

@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/index.js';
 import { SlipwayError, alreadyExists, invalid, notFound } from '../errors.js';
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/index.js';
 import type { Experiment, ViewType } from './types.js';
 import { checkExperimentName, checkKey, checkValueLength } from './validate.js';
 import { LIMITS } from './types.js';

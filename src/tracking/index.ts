@@ -19,3 +19,4 @@ export { logInputs, runsUsingData } from './datasets.js';
 export { readRun, readRuns } from './read-runs.js';
 export type { SearchRunsOptions, SearchRunsResult } from './search-runs-service.js';
 export { searchRuns } from './search-runs-service.js';
+export { checkExperimentName, checkKey, checkRunId, checkValueLength } from './validate.js';

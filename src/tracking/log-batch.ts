@@ -1,6 +1,6 @@
 import { invalid, notFound } from '../errors.js';
-import { bulkInsert } from '../store/db/bulk-insert.js';
-import type { Store } from '../store/open-store.js';
+import { bulkInsert } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { getRunInfo, requireActiveRun } from './runs.js';
 import { type KeyValue, LIMITS, type Metric } from './types.js';
 import { checkFiniteInteger, checkKey, checkValueLength } from './validate.js';

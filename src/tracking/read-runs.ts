@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { notFound } from '../errors.js';
-import type { Database, RunsTable } from '../store/db/schema.js';
+import type { Database, RunsTable } from '../store/index.js';
 import type { Selectable } from 'kysely';
 import type { Run, RunInfo, RunStatus } from './types.js';
 

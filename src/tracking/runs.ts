@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/index.js';
 import { invalid, notFound } from '../errors.js';
-import { newRunId, newRunName } from '../store/ids.js';
-import type { Store } from '../store/open-store.js';
+import { newRunId, newRunName } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { getExperiment, parseExperimentId } from './experiments.js';
 import { readRun, toRunInfo } from './read-runs.js';
 import { type Run, type RunInfo, RUN_STATUSES, type RunStatus, LIMITS } from './types.js';

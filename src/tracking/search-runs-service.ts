@@ -1,4 +1,4 @@
-import type { Store } from '../store/open-store.js';
+import type { Store } from '../store/index.js';
 import { readRuns } from './read-runs.js';
 import { searchRunIds } from './search/index.js';
 import type { Run, ViewType } from './types.js';

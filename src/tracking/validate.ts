@@ -1,5 +1,5 @@
 import { invalid } from '../errors.js';
-import { RUN_ID_PATTERN } from '../store/ids.js';
+import { RUN_ID_PATTERN } from '../store/index.js';
 import { LIMITS } from './types.js';
 
 /** Input checks shared by every entry point, with MLflow's limits and wording where MLflow has one. */

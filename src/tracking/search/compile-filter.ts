@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { DialectName } from '../../store/db/dialect.js';
+import type { DialectName } from '../../store/index.js';
 import type { Comparison, ComparisonOp } from './filter-parser.js';
 import { toGlobPattern, toLikePattern } from './like-pattern.js';
 

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { DialectName } from '../../store/db/dialect.js';
+import type { DialectName } from '../../store/index.js';
 import { ATTRIBUTE_COLUMNS, joinKey, type KeyJoin, RUN_NAME_TAG } from './compile-filter.js';
 import type { OrderTerm } from './order-by.js';
 

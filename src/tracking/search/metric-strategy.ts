@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { DialectName } from '../../store/db/dialect.js';
-import type { Database } from '../../store/db/schema.js';
+import type { DialectName } from '../../store/index.js';
+import type { Database } from '../../store/index.js';
 import type { Comparison } from './filter-parser.js';
 import type { OrderTerm } from './order-by.js';
 

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { invalid } from '../../errors.js';
-import type { DialectName } from '../../store/db/dialect.js';
-import type { Database } from '../../store/db/schema.js';
+import type { DialectName } from '../../store/index.js';
+import type { Database } from '../../store/index.js';
 import { LIMITS, type ViewType } from '../types.js';
 import { compileFilter } from './compile-filter.js';
 import { compileOrder } from './compile-order.js';

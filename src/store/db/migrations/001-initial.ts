@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type ColumnDefinitionBuilder, type Kysely, sql } from 'kysely';
 import type { DialectName } from '../dialect.js';
 
 /**
@@ -7,7 +7,7 @@ import type { DialectName } from '../dialect.js';
  */
 export function initial(dialect: DialectName) {
   const idType = dialect === 'sqlite' ? 'integer' : 'bigint';
-  const autoId = (c: import('kysely').ColumnDefinitionBuilder) =>
+  const autoId = (c: ColumnDefinitionBuilder) =>
     dialect === 'sqlite'
       ? c.primaryKey().autoIncrement()
       : c.primaryKey().generatedByDefaultAsIdentity();
