@@ -4,6 +4,7 @@ import { auditCommand } from './audit-command.js';
 import { demoCommand } from './demo-command.js';
 import { experimentsCommand } from './experiments-command.js';
 import { modelsCommand } from './models-command.js';
+import { pipelineCommands } from './pipeline-command.js';
 import { reportError } from './output.js';
 import { runsCommand } from './runs-command.js';
 import { VERSION } from '../version.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   artifactsCommand(program);
   modelsCommand(program);
   auditCommand(program);
+  pipelineCommands(program);
   demoCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;
@@ -36,6 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
     }
-    return reportError(err, argv.includes('--json'));
+    const code = reportError(err, argv.includes('--json'));
+    return (err as { exitCode?: number }).exitCode ?? code;
   }
 }

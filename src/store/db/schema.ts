@@ -195,6 +195,16 @@ export interface AuditLogTable {
   reason: string;
 }
 
+/** Pipeline run cache: an earlier run's outs for a stage key. */
+export interface RunCacheTable {
+  key: string;
+  stage: string;
+  /** JSON: [{path, hash, size, nfiles?, kind}] */
+  outs: string;
+  run_id: string | null;
+  created_time: Millis;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -213,4 +223,5 @@ export interface Database {
   model_transitions: ModelTransitionsTable;
   approvals: ApprovalsTable;
   audit_log: AuditLogTable;
+  run_cache: RunCacheTable;
 }

@@ -3,6 +3,7 @@ import type { DialectName } from '../dialect.js';
 import { initial } from './001-initial.js';
 import { defaultExperiment } from './002-default-experiment.js';
 import { versionCounter } from './003-version-counter.js';
+import { runCache } from './004-run-cache.js';
 
 /**
  * Every schema version, in order. Names sort lexically, which is the order Kysely applies them in;
@@ -13,6 +14,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '001-initial': initial(dialect),
     '002-default-experiment': defaultExperiment(),
     '003-version-counter': versionCounter(dialect),
+    '004-run-cache': runCache(),
   };
 }
 

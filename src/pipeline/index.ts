@@ -1,0 +1,18 @@
+export type { Dag } from './dag.js';
+export { buildDag, overlaps, selectStages } from './dag.js';
+export type { DagFormat } from './render-dag.js';
+export { renderDag } from './render-dag.js';
+export type { LockedPath, LockedStage, LockFile } from './lock-file.js';
+export { EMPTY_LOCK, formatLock, LOCK_FILE, parseLock, readLock, writeLock } from './lock-file.js';
+export { stageKey } from './stage-key.js';
+export type { PipelineEvent, PipelineReport, RunPipelineOptions, StageOutcome, StageReport } from './run-pipeline.js';
+export { runPipeline } from './run-pipeline.js';
+export type { DataStatus, StageStatus } from './pipeline-status.js';
+export { pipelineStatus } from './pipeline-status.js';
+export type { CheckoutResult } from './data-tracking.js';
+export { addData, checkout } from './data-tracking.js';
+export type { DiffRow } from './diff.js';
+export { diffMarkdown, metricsDiff, paramsDiff } from './diff.js';
+export type { StageRunContext, StageRunner, StageRunResult } from './stage-runners.js';
+export { getStageRunner, registerStageRunner } from './stage-runners.js';
+export { findPipelineFile } from './find-pipeline.js';
