@@ -1,18 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cp, rm } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { listAudit } from '../audit/index.js';
+import { loadPipeline } from '../config/index.js';
 import { packageRoot } from '../package-root.js';
-import { approveVersion, createModelVersion, createRegisteredModel, hasRegisteredModel, modelHistory, setAlias } from '../registry/index.js';
-import { type Store, openStore, sha256File } from '../store/index.js';
+import { checkout, metricsDiff, type PipelineReport, runPipeline } from '../pipeline/index.js';
 import {
-  createExperiment, createRun, getExperimentByName, logArtifact, logBatch, logInputs, searchRuns, updateRun,
-} from '../tracking/index.js';
-import { evaluate, parseAdult, split, train } from './tiny-logistic.js';
+  approveVersion, createModelVersion, createRegisteredModel, hasRegisteredModel, modelHistory, setAlias,
+} from '../registry/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { getMetricHistory, getRunInfo, listChildRuns, searchRuns } from '../tracking/index.js';
 
 export interface DemoOptions {
-  /** Where the demo's store lives. @default ./.slipway-demo */
+  /** Where the demo's project copy and its store live. @default ./.slipway-demo */
   home?: string;
   /** Print narration. @default true */
   narrate?: boolean;
@@ -20,96 +19,102 @@ export interface DemoOptions {
 
 export interface DemoResult {
   readonly home: string;
-  readonly runIds: string[];
+  readonly project: string;
+  readonly pipelineRuns: string[];
   readonly model: string;
   readonly champion: string;
 }
 
-const FEATURES = ['age', 'education_num', 'capital_gain', 'capital_loss', 'hours_per_week'];
 const MODEL = 'adult-income';
 
 /**
- * The end-to-end flow that exists today: track two real training runs on the Adult census data, store
- * their models as artifacts, register both, gate the better one by its holdout accuracy, approve it as
- * someone else, point @champion at it, and show the lineage and audit trail. Throws if any step does
- * not do what it says, so `npm run demo` exits non-zero.
+ * The end-to-end flow that exists today, on a fresh copy of examples/adult-income: run its pipeline
+ * (prepare → train → evaluate), show that nothing re-runs when nothing changed, try another learning
+ * rate with --set, get the first model back from the run cache, compare the runs, register the best
+ * model with its lineage, approve it as someone else and move @champion. Throws if any step does not
+ * do what it says, so `npm run demo` exits non-zero.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const home = resolve(options.home ?? '.slipway-demo');
+  const project = join(home, 'adult-income');
   const say = options.narrate === false ? () => {} : (s: string) => process.stdout.write(`${s}\n`);
-  const dataPath = join(packageRoot(), 'examples', 'data', 'adult-census-income.csv');
-  const store = await openStore({ location: { home, databaseUrl: `sqlite:${join(home, 'slipway.db')}`, artifacts: join(home, 'objects') }, actor: 'demo-trainer' });
-  const work = await mkdtemp(join(tmpdir(), 'slipway-demo-'));
+  await rm(project, { recursive: true, force: true });
+  const example = join(packageRoot(), 'examples', 'adult-income');
+  await cp(example, project, { recursive: true, filter: (src) => !/[/\\](\.slipway|data|model|metrics|plots)$/.test(src.slice(example.length)) && !src.endsWith('slipway.lock') });
+  const store = await openStore({ cwd: project, actor: 'demo-trainer' });
   try {
-    say(`Store: ${home} (SQLite + content-addressed objects)`);
-    const experiment = await getExperimentByName(store, 'adult-income').catch(() => createExperiment(store, 'adult-income'));
-    say(`1. Experiment '${experiment.name}' (id ${experiment.experiment_id})`);
+    say(`Project: ${project} (a copy of examples/adult-income; store in .slipway/, SQLite + content-addressed objects)`);
+    const run = async (label: string, overrides: Record<string, unknown> = {}, expect: Record<string, string>) => {
+      const spec = await loadPipeline(join(project, 'slipway.yaml'), { overrides });
+      const t = performance.now();
+      const report = await runPipeline(store, spec, { overrides: Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, String(v)])) });
+      const ms = performance.now() - t;
+      check(report, expect, label);
+      say(`${label}: ${report.stages.map((s) => `${s.stage} ${s.outcome}`).join(', ')} (${ms.toFixed(0)} ms)`);
+      return report;
+    };
 
-    const data = parseAdult(await readFile(dataPath, 'utf8'), FEATURES);
-    const digest = (await sha256File(dataPath)).hash;
-    const { train: trainSet, test } = split(data, 42);
-    say(`2. Data: ${data.rows} rows of Adult census income, sha256 ${digest.slice(0, 12)}; ${trainSet.rows} train / ${test.rows} holdout`);
+    const first = await run('1. slipway run', {}, { prepare: 'ran', train: 'ran', evaluate: 'ran' });
+    const parent1 = first.parentRunId as string;
+    await run('2. slipway run again, nothing changed', {}, { prepare: 'skipped', train: 'skipped', evaluate: 'skipped' });
+    const second = await run('3. slipway run --set train.learning_rate=0.05', { 'train.learning_rate': 0.05 }, { prepare: 'skipped', train: 'ran', evaluate: 'ran' });
+    const parent2 = second.parentRunId as string;
+    await run('4. slipway run (learning rate back to 0.5)', {}, { prepare: 'skipped', train: 'restored', evaluate: 'restored' });
 
-    const runIds: string[] = [];
-    for (const lr of [0.5, 0.05]) {
-      const run = await createRun(store, { experimentId: experiment.experiment_id, runName: `logistic-lr-${lr}`, ...gitCommit() });
-      runIds.push(run.info.run_id);
-      const params = { learning_rate: lr, epochs: 8, batch_size: 256, seed: 7, features: FEATURES.join(',') };
-      await logBatch(store, run.info.run_id, { params: Object.entries(params).map(([key, v]) => ({ key, value: String(v) })) });
-      await logInputs(store, run.info.run_id, [{ name: 'adult-census-income.csv', digest, context: 'training', source: 'examples/data/adult-census-income.csv' }]);
-      const model = await train(trainSet, { epochs: params.epochs, learningRate: lr, batchSize: params.batch_size, seed: params.seed }, (m) =>
-        logBatch(store, run.info.run_id, { metrics: [{ key: 'train_loss', value: m.loss, step: m.epoch }, { key: 'train_accuracy', value: m.accuracy, step: m.epoch }] }),
-      );
-      const holdout = evaluate(model, test);
-      await logBatch(store, run.info.run_id, { metrics: [{ key: 'test_accuracy', value: holdout.accuracy }, { key: 'test_log_loss', value: holdout.loss }] });
-      const modelDir = join(work, `model-${lr}`, 'model');
-      await mkdir(modelDir, { recursive: true });
-      await writeFile(join(modelDir, 'model.json'), `${JSON.stringify(model, null, 2)}\n`);
-      await logArtifact(store, run.info.run_id, modelDir);
-      await updateRun(store, run.info.run_id, { status: 'FINISHED' });
-      say(`3. Run ${run.info.run_name} (${run.info.run_id.slice(0, 8)}): ${params.epochs} epochs logged per step; holdout accuracy ${holdout.accuracy.toFixed(4)}, log loss ${holdout.loss.toFixed(4)}`);
-    }
+    const diff = await metricsDiff(store, await loadPipeline(join(project, 'slipway.yaml')), parent1, parent2);
+    say('5. metrics diff between the two pipeline runs:');
+    for (const r of diff) say(`     ${r.path} ${r.key}: ${fmt(r.old)} -> ${fmt(r.new)}`);
 
-    const best = await searchRuns(store, { experimentIds: [experiment.experiment_id], filter: `metrics.test_accuracy > 0.7 and params.epochs = '8'`, orderBy: ['metrics.test_accuracy DESC'], maxResults: 1 });
-    const winner = best.runs[0];
-    if (!winner) throw new Error('search found no run with test_accuracy > 0.7: training did not learn');
-    say(`4. Search "metrics.test_accuracy > 0.7" ordered by accuracy: best run ${winner.info.run_name}`);
+    const experimentId = (await getRunInfo(store, parent1)).experiment_id;
+    const { runs } = await searchRuns(store, {
+      experimentIds: [experimentId], filter: "tags.`slipway.stage` = 'evaluate' and metrics.test_accuracy > 0.8",
+      orderBy: ['metrics.test_accuracy DESC'], maxResults: 1,
+    });
+    const best = runs[0];
+    if (!best) throw new Error('no evaluate run reached test_accuracy > 0.8');
+    const bestParent = best.info.parent_run_id as string;
+    const trainRun = (await listChildRuns(store, bestParent)).find((r) => r.run_name === 'train');
+    if (!trainRun) throw new Error('the best pipeline run has no train stage run');
+    const curve = await getMetricHistory(store, trainRun.run_id, 'train_loss');
+    say(`6. Best holdout accuracy ${fmt(best.data.metrics.find((m) => m.key === 'test_accuracy')?.value ?? null)} (pipeline run ${bestParent.slice(0, 8)}); its train stage logged train_loss at ${curve.length} steps`);
 
     if (!(await hasRegisteredModel(store, MODEL))) await createRegisteredModel(store, MODEL, { description: 'Predicts income >50K from census attributes' });
-    const versions = [];
-    for (const id of runIds) versions.push(await createModelVersion(store, MODEL, { source: `runs:/${id}/model` }));
-    const champion = versions[runIds.indexOf(winner.info.run_id)];
-    if (!champion) throw new Error('the best run has no registered version');
-    say(`5. Registered ${MODEL} versions ${versions.map((v) => v.version).join(', ')} (each pinned by sha256 of its files)`);
+    const mv = await createModelVersion(store, MODEL, { source: join(project, 'model'), runId: trainRun.run_id, description: 'logistic regression, lr 0.5' });
+    say(`7. Registered ${MODEL} v${mv.version}: sha256 ${mv.blob.hash.slice(0, 12)}, lineage run ${trainRun.run_id.slice(0, 8)} (its inputs: data and params by hash)`);
 
-    await setAlias(store, MODEL, 'staging', champion.version, { reason: 'best holdout accuracy' });
-    const selfApproval = await approveVersion(store, MODEL, champion.version).then(() => 'allowed', (e) => (e as Error).message);
+    await setAlias(store, MODEL, 'staging', mv.version, { reason: 'best holdout accuracy' });
+    const selfApproval = await approveVersion(store, MODEL, mv.version).then(() => 'allowed', (e: Error) => e.message);
     if (selfApproval === 'allowed') throw new Error('self-approval was allowed');
-    say(`6. @staging -> v${champion.version}; self-approval refused: "${selfApproval}"`);
+    say(`8. @staging -> v${mv.version}; self-approval refused: "${selfApproval}"`);
     const reviewer: Store = { ...store, actor: 'demo-reviewer' };
-    await approveVersion(reviewer, MODEL, champion.version, { target: 'champion', comment: 'holdout accuracy checked' });
-    await setAlias(reviewer, MODEL, 'champion', champion.version, { reason: 'approved by demo-reviewer' });
-    say(`7. demo-reviewer approved v${champion.version}; @champion -> v${champion.version}`);
+    await approveVersion(reviewer, MODEL, mv.version, { target: 'champion', comment: 'holdout accuracy checked' });
+    await setAlias(reviewer, MODEL, 'champion', mv.version, { reason: 'approved by demo-reviewer' });
+    say(`9. demo-reviewer approved v${mv.version}; @champion -> v${mv.version}`);
 
-    const history = await modelHistory(store, MODEL);
-    say(`8. Alias history of ${MODEL}:`);
-    for (const h of history.slice(-4)) say(`     ${new Date(h.time).toISOString()} @${h.target} -> v${h.version ?? '-'} (was ${h.previous_version ?? '-'}) by ${h.actor}: ${h.reason}`);
-    const audit = await listAudit(store.db, { limit: 5 });
-    say('9. Latest audit entries:');
-    for (const a of audit) say(`     #${a.id} ${a.actor} ${a.action} ${a.subject_type}:${a.subject_id}`);
-    say(`\nDone. Explore with: SLIPWAY_HOME=${home} npx slipway runs list --order-by "metrics.test_accuracy DESC"`);
-    return { home, runIds, model: MODEL, champion: champion.version };
+    await rm(join(project, 'model'), { recursive: true, force: true });
+    const restored = await checkout(store, project);
+    if (!restored.some((r) => r.path === 'model' && r.action === 'restored')) throw new Error('checkout did not restore the model folder');
+    say(`10. Deleted model/ and ran slipway checkout: ${restored.filter((r) => r.action === 'restored').map((r) => r.path).join(', ')} restored from the store`);
+
+    say(`11. Alias history of ${MODEL}:`);
+    for (const h of await modelHistory(store, MODEL)) say(`     @${h.target} -> v${h.version ?? '-'} (was ${h.previous_version ?? '-'}) by ${h.actor}: ${h.reason}`);
+    say('12. Latest audit entries:');
+    for (const a of await listAudit(store.db, { limit: 4 })) say(`     #${a.id} ${a.actor} ${a.action} ${a.subject_type}:${a.subject_id}`);
+    const rel = relative(process.cwd(), project).startsWith('..') ? project : relative(process.cwd(), project) || '.';
+    say(`\nDone. Explore: cd ${rel} && npx slipway status && npx slipway runs list --order-by "metrics.test_accuracy DESC"`);
+    return { home, project, pipelineRuns: [parent1, parent2], model: MODEL, champion: mv.version };
   } finally {
-    await rm(work, { recursive: true, force: true });
     await store.close();
   }
 }
 
-function gitCommit(): { sourceGitCommit?: string } {
-  try {
-    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    return /^[0-9a-f]{40}$/.test(sha) ? { sourceGitCommit: sha } : {};
-  } catch {
-    return {};
+function check(report: PipelineReport, expect: Record<string, string>, label: string): void {
+  for (const [stage, outcome] of Object.entries(expect)) {
+    const got = report.stages.find((s) => s.stage === stage);
+    if (got?.outcome !== outcome) {
+      throw new Error(`${label}: expected stage ${stage} to be ${outcome}, got ${got?.outcome ?? 'nothing'}${got?.error ? ` (${got.error})` : ''}`);
+    }
   }
 }
+
+const fmt = (v: string | number | null | undefined) => (typeof v === 'number' ? v.toFixed(4) : (v ?? '-'));

@@ -23,7 +23,7 @@ export function buildDag(spec: PipelineSpec): Dag {
   for (const s of spec.stages) {
     for (const out of [...s.outs, ...s.metrics, ...s.plots]) {
       for (const [path, owner] of producers) {
-        if (owner === s.name && path === out.path) continue;
+        if (owner === s.name) continue; // a stage may nest its own outs (a metrics file inside its model folder)
         if (overlaps(path, out.path)) {
           throw invalid(
             `${spec.file}: stages '${owner}' and '${s.name}' both write '${shorter(path, out.path)}'` +

@@ -32,6 +32,32 @@ export function flattenMetrics(tree: unknown, prefix = '', out: Record<string, n
   return out;
 }
 
+/**
+ * Reads a plots file written as DVC does (a JSON list of rows, e.g. `[{"step": 1, "loss": 0.4}, ...]`)
+ * into metric points, so per-step curves land in the stage run's metric history. Rows without `step`
+ * (or `epoch`) take their position; non-numeric fields and other file shapes are skipped.
+ */
+export async function readPlotPoints(root: string, path: string): Promise<{ key: string; value: number; step: number }[]> {
+  if (!path.endsWith('.json')) return [];
+  let rows: unknown;
+  try {
+    rows = JSON.parse(await readFile(join(root, path), 'utf8'));
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(rows)) return [];
+  const points: { key: string; value: number; step: number }[] = [];
+  rows.forEach((row: unknown, i) => {
+    if (!row || typeof row !== 'object') return;
+    const r = row as Record<string, unknown>;
+    const step = typeof r.step === 'number' ? r.step : typeof r.epoch === 'number' ? r.epoch : i;
+    for (const [key, value] of Object.entries(r)) {
+      if (key !== 'step' && key !== 'epoch' && typeof value === 'number' && Number.isFinite(value)) points.push({ key, value, step: Math.trunc(step) });
+    }
+  });
+  return points;
+}
+
 /** Flattens a params tree into dotted string values, the shape run params take. */
 export function flattenParams(tree: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
   if (tree && typeof tree === 'object' && !Array.isArray(tree)) {

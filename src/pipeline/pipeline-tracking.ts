@@ -68,10 +68,12 @@ export async function startStageRun(
 }
 
 export async function finishStageRun(
-  store: Store, runId: string, status: RunStatus, result: { outs: readonly LockedPath[]; metrics: Record<string, number>; durationMs: number; log: string },
+  store: Store, runId: string, status: RunStatus,
+  result: { outs: readonly LockedPath[]; metrics: Record<string, number>; points?: readonly { key: string; value: number; step: number }[]; durationMs: number; log: string },
 ): Promise<void> {
   await logInputs(store, runId, result.outs.map((o) => ({ name: o.path, digest: o.hash, context: 'output', source: o.path, size: o.size })));
-  const metrics = Object.entries(result.metrics).map(([key, value]) => ({ key, value }));
+  const metrics: { key: string; value: number; step?: number }[] = [...(result.points ?? [])];
+  metrics.push(...Object.entries(result.metrics).map(([key, value]) => ({ key, value })));
   metrics.push({ key: 'slipway.duration_s', value: result.durationMs / 1000 });
   for (let i = 0; i < metrics.length; i += 1000) await logBatch(store, runId, { metrics: metrics.slice(i, i + 1000) });
   if (result.log) await putArtifact(store, runId, 'logs/stage.log', result.log);

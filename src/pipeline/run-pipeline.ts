@@ -10,7 +10,8 @@ import { buildDag, selectStages } from './dag.js';
 import { executeStage } from './execute-stage.js';
 import { gitInfo } from './git-info.js';
 import { type LockFile, type LockedPath, type LockedStage, readLock, writeLock } from './lock-file.js';
-import { readMetricsFile } from './metrics-files.js';
+import { readMetricsFile, readPlotPoints } from './metrics-files.js';
+import { applyParamOverrides } from './param-overrides.js';
 import { failOrphanedRuns, finishStageRun, pipelineExperiment, startParentRun, startStageRun } from './pipeline-tracking.js';
 import { type CachedOut, lookupRunCache, saveRunCache } from './run-cache.js';
 import { stageState, toLocked } from './stage-state.js';
@@ -128,7 +129,7 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
       for (const out of cached) await materialize(store.objects, { kind: out.kind, hash: out.hash }, join(spec.root, out.path), state);
       const parent = await ensureParent();
       const runId = await startStageRun(store, experimentId as string, parent, stage, git, st.params, st.deps, true);
-      await finishStageRun(store, runId, 'FINISHED', { outs: cached, metrics: await readStageMetrics(spec, stage), durationMs: performance.now() - started, log: '' });
+      await finishStageRun(store, runId, 'FINISHED', { outs: cached, metrics: await readStageMetrics(spec, stage), points: await readStagePlots(spec, stage), durationMs: performance.now() - started, log: '' });
       await saveLock(name, entry(cached.map(({ kind: _kind, ...o }) => o)));
       return finish({ outcome: 'restored', reasons, runId });
     }
@@ -164,7 +165,7 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
         outs.push({ ...toLocked(out.path, h), kind: h.kind, ...(out.cache ? {} : { cache: false }) });
       }
       const metrics = { ...(await readStageMetrics(spec, stage)), ...(outcome.result?.metrics ?? {}) };
-      await finishStageRun(store, runId, 'FINISHED', { outs, metrics, durationMs: performance.now() - started, log: logChunks.join('') });
+      await finishStageRun(store, runId, 'FINISHED', { outs, metrics, points: await readStagePlots(spec, stage), durationMs: performance.now() - started, log: logChunks.join('') });
       if (outs.every((o) => o.cache !== false)) await saveRunCache(store, st.key, name, outs, runId);
       await saveLock(name, entry(outs.map(({ kind: _kind, ...o }) => o)));
       return finish({ outcome: 'ran', reasons, runId, attempts: outcome.attempts });
@@ -179,6 +180,7 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
   const pending = [...selected];
   const running = new Map<string, Promise<void>>();
   const upstreamOf = (n: string) => [...(dag.upstream.get(n) ?? [])].filter((u) => selected.includes(u));
+  const restoreParams = options.dryRun ? async () => {} : await applyParamOverrides(spec);
   try {
     while (pending.length > 0 || running.size > 0) {
       if (signal.aborted) stopAll = true;
@@ -210,6 +212,7 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
     }
     for (const name of pending) reports.set(name, { stage: name, outcome: 'not-run', reasons: [stopAll && !signal.aborted ? 'stopped after a failure' : 'interrupted'], durationMs: 0 });
   } finally {
+    await restoreParams();
     await lockWrite;
     state.flush();
     state.close();
@@ -218,6 +221,10 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
   const ok = stages.every((s) => s.outcome !== 'failed' && s.outcome !== 'interrupted' && s.outcome !== 'not-run');
   if (parentRunId) await updateRun(store, parentRunId, { status: signal.aborted ? 'KILLED' : ok ? 'FINISHED' : 'FAILED' });
   return { ok, ...(parentRunId ? { parentRunId } : {}), stages, interrupted: signal.aborted };
+}
+
+async function readStagePlots(spec: PipelineSpec, stage: StageSpec) {
+  return (await Promise.all(stage.plots.map((p) => readPlotPoints(spec.root, p.path)))).flat();
 }
 
 async function readStageMetrics(spec: PipelineSpec, stage: StageSpec): Promise<Record<string, number>> {

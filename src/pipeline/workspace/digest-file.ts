@@ -50,9 +50,8 @@ export async function digestFile(path: string): Promise<FileDigest> {
       await handle.close();
     }
     if (attempt >= ATTEMPTS) {
-      throw new SlipwayError('RESOURCE_CONFLICT', `${path} kept changing while it was being hashed; is something still writing it?`, {
-        path,
-      });
+      const message = `${path} kept changing while it was being hashed; is something still writing it?`;
+      throw new SlipwayError('RESOURCE_CONFLICT', message, { path });
     }
   }
 }
@@ -65,7 +64,8 @@ export async function digestFile(path: string): Promise<FileDigest> {
 export async function digestHandle(handle: FileHandle, expectedSize: number): Promise<{ hash: string; size: number }> {
   const hasher = createHash('sha256');
   const bufferSize = Math.min(READ_CHUNK_BYTES, Math.max(expectedSize, 1));
-  const buffers = expectedSize > bufferSize ? [Buffer.allocUnsafe(bufferSize), Buffer.allocUnsafe(bufferSize)] : [Buffer.allocUnsafe(bufferSize)];
+  const buffers = [Buffer.allocUnsafe(bufferSize)];
+  if (expectedSize > bufferSize) buffers.push(Buffer.allocUnsafe(bufferSize));
   let index = 0;
   let total = 0;
   let pending = handle.read(buffers[0] as Buffer, 0, bufferSize, 0);

@@ -92,6 +92,29 @@ describe('HashState', () => {
     reopened.close();
   });
 
+  it('rebuilds the file when a flush finds it damaged, from everything the instance knows', async () => {
+    const db = join(await tempDir(), 'state.db');
+    const state = new HashState(db);
+    state.record('/p/a', OLD, H1);
+    state.flush();
+    // SQLite often heals a file overwritten under an open WAL connection, so make the next write report damage.
+    const handle = (state as unknown as { db: { prepare: (sql: string) => unknown } }).db;
+    const prepare = handle.prepare.bind(handle);
+    let failures = 0;
+    handle.prepare = (sql: string) => {
+      if (failures++ === 0) throw Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+      return prepare(sql);
+    };
+    state.record('/p/b', OLD, H2);
+    expect(state.flush()).toBe(2); // the whole state rewritten into a fresh file, not just the change
+    expect(state.lookup('/p/a', OLD)).toBe(H1);
+    state.close();
+    const again = new HashState(db);
+    expect(again.lookup('/p/a', OLD)).toBe(H1);
+    expect(again.lookup('/p/b', OLD)).toBe(H2);
+    again.close();
+  });
+
   it('falls back to memory when the state path cannot be a database', async () => {
     const dir = await tempDir();
     const db = join(dir, 'state.db');

@@ -132,11 +132,12 @@ export class HashState {
       if (!isDamaged(err)) throw err;
     }
     // The file went bad under us: start a fresh one from everything this process knows.
+    const known = new Map(this.entries);
     this.db.close();
     this.db = this.openAndLoad(true);
+    for (const [path, entry] of known) this.entries.set(path, entry); // the reopen loaded an empty file
     if (this.db === undefined) return 0;
-    const all = new Map<string, Entry | null>(this.entries);
-    for (const [path, entry] of this.pending) if (entry === null) all.set(path, null);
+    const all = new Map<string, Entry | null>(known);
     try {
       return this.write(this.db, all);
     } catch (err) {
@@ -194,13 +195,16 @@ export class HashState {
       db.pragma('journal_mode = WAL');
       // NORMAL is durable against process crashes; a power cut can only lose cache entries, which cost a re-hash.
       db.pragma('synchronous = NORMAL');
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version !== SCHEMA_VERSION) {
-        // A different layout is only ever an older or newer cache: drop it rather than migrate.
-        db.exec(`DROP TABLE IF EXISTS file_hash;
-          CREATE TABLE file_hash (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL,
-            ino INTEGER NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID;
-          PRAGMA user_version = ${SCHEMA_VERSION};`);
+      if (db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
+        // Re-checked under the write lock: two processes creating the file at once must not both create the table.
+        db.transaction(() => {
+          if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return;
+          // A different layout is only ever an older or newer cache: drop it rather than migrate.
+          db.exec(`DROP TABLE IF EXISTS file_hash;
+            CREATE TABLE file_hash (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL,
+              ino INTEGER NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID;
+            PRAGMA user_version = ${SCHEMA_VERSION};`);
+        }).immediate();
       }
       this.entries.clear();
       // raw rows (arrays) skip building a keyed object per row: this is on every run's critical path.

@@ -53,7 +53,8 @@ describe('storeOut and materialize', () => {
     if (out.kind !== 'file') return;
 
     const dest = join(root, 'restored', 'model.bin');
-    expect(await materialize(objects, { kind: 'file', hash: out.hash }, dest, state)).toEqual({ restored: 1, kept: 0, removed: 0 });
+    const result = await materialize(objects, { kind: 'file', hash: out.hash }, dest, state);
+    expect(result).toEqual({ restored: 1, kept: 0, removed: 0 });
     expect(readFileSync(dest, 'utf8')).toBe('weights v1');
     expect(statSync(dest).ino).not.toBe(statSync(blobPath(objects, out.hash)).ino);
     expect(statSync(blobPath(objects, out.hash)).nlink).toBe(1); // not a hardlink either
@@ -153,8 +154,25 @@ describe('storeOut and materialize', () => {
 
   it('reports a missing blob, and a missing out as missing', async () => {
     const { root, objects, state } = await setup();
-    await expectCode(materialize(objects, { kind: 'file', hash: 'c'.repeat(64) }, join(root, 'x'), state), 'RESOURCE_DOES_NOT_EXIST');
+    const absent = { kind: 'file', hash: 'c'.repeat(64) } as const;
+    await expectCode(materialize(objects, absent, join(root, 'x'), state), 'RESOURCE_DOES_NOT_EXIST');
     expect(existsSync(join(root, 'x'))).toBe(false);
     expect(await storeOut(objects, root, 'never-written', state)).toEqual({ kind: 'missing' });
+  });
+
+  it('leaves a folder untouched when the cache lacks some of its blobs', async () => {
+    const { root, objects, state } = await setup();
+    mkdirSync(join(root, 'out'));
+    writeFileSync(join(root, 'out', 'a.txt'), 'a');
+    writeFileSync(join(root, 'out', 'b.txt'), 'b');
+    const out = await storeOut(objects, root, 'out', state);
+    if (out.kind !== 'directory') throw new Error('expected a directory');
+    await objects.delete(sha256Bytes('b').hash); // e.g. garbage-collected
+    const dest = join(root, 'dest');
+    mkdirSync(dest);
+    writeFileSync(join(dest, 'mine.txt'), 'keep me');
+    const err = await expectCode(materialize(objects, { kind: 'directory', hash: out.hash }, dest, state), 'RESOURCE_DOES_NOT_EXIST');
+    expect(err.message).toMatch(/1 of its files/);
+    expect(listTree(dest)).toEqual({ 'mine.txt': 'keep me' });
   });
 });

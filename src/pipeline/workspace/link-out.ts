@@ -38,14 +38,21 @@ const FILE_CONCURRENCY = 8;
  * stage: whatever in `dest` is not in the manifest is removed. With `state`, the restored files' fresh
  * stamps are recorded so the next status check does not re-read what was just written.
  */
-export async function materialize(objects: ObjectStore, ref: OutRef, dest: string, state?: HashState): Promise<MaterializeResult> {
+export async function materialize(
+  objects: ObjectStore,
+  ref: OutRef,
+  dest: string,
+  state?: HashState,
+): Promise<MaterializeResult> {
   const target = resolve(dest);
   if (ref.kind === 'file') {
     const existing = lstatOrUndefined(target);
     if (existing?.isFile() && state?.lookup(target, existing) === ref.hash) return { restored: 0, kept: 1, removed: 0 };
     let removed = 0;
     if (existing && !existing.isFile()) {
-      await rm(target, { recursive: true, force: true }); // a folder or link where the file belongs
+      // A folder or link where the file belongs; removed only once the blob is known to exist.
+      if (!(await objects.has(ref.hash))) throw missingBlob(objects, ref.hash);
+      await rm(target, { recursive: true, force: true });
       removed = 1;
     }
     await restoreFile(objects, ref.hash, target, state);
@@ -66,7 +73,8 @@ export async function materialize(objects: ObjectStore, ref: OutRef, dest: strin
     for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) wantedDirs.add(path.slice(0, i));
   }
   const present = new Set<string>();
-  removed += await prune(target, '', wanted, wantedDirs, present);
+  const doomed: string[] = [];
+  await scan(target, '', wanted, wantedDirs, present, doomed);
 
   let kept = 0;
   const toRestore: ManifestEntry[] = [];
@@ -76,7 +84,25 @@ export async function materialize(objects: ObjectStore, ref: OutRef, dest: strin
     if (info?.isFile() && state?.lookup(path, info) === file.hash) kept++;
     else toRestore.push(file);
   }
-  await mapLimit(toRestore, FILE_CONCURRENCY, (file) => restoreFile(objects, file.hash, safeJoin(target, file.path, ref.hash), state));
+  // Every needed blob must exist before anything in dest is removed: a cache missing blobs (gc, a partial
+  // pull) must fail the restore up front, not leave the workspace half pruned.
+  const needed = [...new Set(toRestore.map((f) => f.hash))];
+  const absent = (await mapLimit(needed, FILE_CONCURRENCY, async (h) => ((await objects.has(h)) ? undefined : h))).filter(
+    (h) => h !== undefined,
+  );
+  if (absent.length > 0) {
+    const message = `Cannot restore ${target}: ${absent.length} of its files are not in ${objects.location}`;
+    throw new SlipwayError('RESOURCE_DOES_NOT_EXIST', message, {
+      hash: ref.hash,
+      missing: absent.slice(0, 10),
+      location: objects.location,
+    });
+  }
+  for (const path of doomed) await rm(path, { recursive: true, force: true });
+  removed += doomed.length;
+  await mapLimit(toRestore, FILE_CONCURRENCY, (file) =>
+    restoreFile(objects, file.hash, safeJoin(target, file.path, ref.hash), state),
+  );
   return { restored: toRestore.length, kept, removed };
 }
 
@@ -127,7 +153,9 @@ async function restoreFile(objects: ObjectStore, hash: string, dest: string, sta
  * file that HashState would then vouch for. The temp file sits beside dest so the rename stays atomic.
  */
 async function cloneBlob(objects: LocalObjectStore, hash: string, dest: string): Promise<void> {
-  if (!isSha256Hex(hash)) throw new SlipwayError('INVALID_PARAMETER_VALUE', `Invalid blob hash ${JSON.stringify(hash)}`, { hash });
+  if (!isSha256Hex(hash)) {
+    throw new SlipwayError('INVALID_PARAMETER_VALUE', `Invalid blob hash ${JSON.stringify(hash)}`, { hash });
+  }
   // LocalObjectStore's layout: <root>/sha256/<first 2 hex>/<64 hex>.
   const blob = join(objects.location, 'sha256', hash.slice(0, 2), hash);
   const tmp = join(dirname(dest), `.${basename(dest)}.${randomName()}.slipway-tmp`);
@@ -136,20 +164,14 @@ async function cloneBlob(objects: LocalObjectStore, hash: string, dest: string):
       await copyFile(blob, tmp, constants.COPYFILE_FICLONE);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || lstatOrUndefined(dirname(dest)) === undefined) throw err;
-      throw new SlipwayError('RESOURCE_DOES_NOT_EXIST', `Blob ${hash} does not exist in ${objects.location}`, {
-        hash,
-        location: objects.location,
-      });
+      throw missingBlob(objects, hash);
     }
     const handle = await open(tmp, 'r+');
     try {
       const actual = await digestHandle(handle, (await handle.stat()).size);
       if (actual.hash !== hash) {
-        throw new SlipwayError('DATA_CORRUPTION', `Blob ${hash} in ${objects.location} is corrupt: its bytes hash to ${actual.hash}`, {
-          hash,
-          actual: actual.hash,
-          location: objects.location,
-        });
+        const message = `Blob ${hash} in ${objects.location} is corrupt: its bytes hash to ${actual.hash}`;
+        throw new SlipwayError('DATA_CORRUPTION', message, { hash, actual: actual.hash, location: objects.location });
       }
       await handle.sync(); // the data must be on disk before the rename (and HashState) vouch for it
     } finally {
@@ -164,32 +186,26 @@ async function cloneBlob(objects: LocalObjectStore, hash: string, dest: string):
 }
 
 /**
- * Removes from `dir` everything the manifest does not place there: unlisted files, every symlink (one could
- * redirect a restore outside `dest`), special files, and folders holding nothing wanted. Fills `present`
- * with the regular files left in place. Returns how many entries were removed.
+ * Finds in `dir` everything the manifest does not place there: unlisted files, every symlink (one could
+ * redirect a restore outside `dest`), special files, and folders holding nothing wanted; they go into
+ * `doomed`. Regular files reached through real folders and wanted in place go into `present`.
  */
-async function prune(
+async function scan(
   absoluteDir: string,
   relativeDir: string,
   wanted: ReadonlyMap<string, ManifestEntry>,
   wantedDirs: ReadonlySet<string>,
   present: Set<string>,
-): Promise<number> {
-  let removed = 0;
+  doomed: string[],
+): Promise<void> {
   const entries: Dirent[] = await readdir(absoluteDir, { withFileTypes: true });
   for (const entry of entries) {
     const path = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
     const absolutePath = absoluteDir + sep + entry.name;
-    if (entry.isDirectory() && wantedDirs.has(path)) {
-      removed += await prune(absolutePath, path, wanted, wantedDirs, present);
-    } else if (entry.isFile() && wanted.has(path)) {
-      present.add(path);
-    } else {
-      await rm(absolutePath, { recursive: true, force: true });
-      removed++;
-    }
+    if (entry.isDirectory() && wantedDirs.has(path)) await scan(absolutePath, path, wanted, wantedDirs, present, doomed);
+    else if (entry.isFile() && wanted.has(path)) present.add(path);
+    else doomed.push(absolutePath);
   }
-  return removed;
 }
 
 /** `dest` + a manifest path, refusing anything that would land outside dest (parseManifest already checks). */
@@ -200,4 +216,11 @@ function safeJoin(root: string, path: string, hash: string): string {
     throw new SlipwayError('DATA_CORRUPTION', `Manifest ${hash} has a path escaping the destination: ${path}`, { hash, path });
   }
   return target;
+}
+
+function missingBlob(objects: ObjectStore, hash: string): SlipwayError {
+  return new SlipwayError('RESOURCE_DOES_NOT_EXIST', `Blob ${hash} does not exist in ${objects.location}`, {
+    hash,
+    location: objects.location,
+  });
 }
