@@ -1,4 +1,6 @@
+import { hashingBench } from './hashing.bench.js';
 import { metricLoggingBench } from './metric-logging.bench.js';
+import { pipelineNoopBench } from './pipeline-noop.bench.js';
 import { type BenchResult, printResults } from './report.js';
 import { searchRunsBench } from './search-runs.bench.js';
 
@@ -6,6 +8,8 @@ import { searchRunsBench } from './search-runs.bench.js';
 const suites: Record<string, () => Promise<BenchResult[]>> = {
   'metric logging': metricLoggingBench,
   'run search': searchRunsBench,
+  'pipeline no-op': pipelineNoopBench,
+  hashing: hashingBench,
 };
 
 const only = process.argv.slice(2);

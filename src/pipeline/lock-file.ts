@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import { invalid } from '../errors.js';
@@ -49,7 +49,30 @@ export async function readLock(root: string): Promise<LockFile> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_LOCK;
     throw err;
   }
-  return parseLock(text, LOCK_FILE);
+  // Parsing YAML is the slowest step of a no-op run after the stat calls, so the parsed lock is kept
+  // beside the store as JSON, keyed by the lock text's hash: any edit (git checkout included) misses.
+  const digest = createHash('sha256').update(text).digest('hex');
+  const cacheFile = join(root, '.slipway', 'lock-cache.json');
+  try {
+    const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as { digest: string; lock: LockFile };
+    if (cached.digest === digest) return cached.lock;
+  } catch {
+    // no cache yet, or a damaged one: parse below
+  }
+  const lock = parseLock(text, LOCK_FILE);
+  await writeCache(cacheFile, digest, lock);
+  return lock;
+}
+
+async function writeCache(cacheFile: string, digest: string, lock: LockFile): Promise<void> {
+  try {
+    await mkdir(join(cacheFile, '..'), { recursive: true });
+    const tmp = `${cacheFile}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(tmp, JSON.stringify({ digest, lock }));
+    await rename(tmp, cacheFile);
+  } catch {
+    // only a cache
+  }
 }
 
 export function parseLock(text: string, file = LOCK_FILE): LockFile {
@@ -120,6 +143,8 @@ function sortPaths(paths: readonly LockedPath[]): LockedPath[] {
 export async function writeLock(root: string, lock: LockFile, order: readonly string[] = []): Promise<void> {
   const file = join(root, LOCK_FILE);
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(tmp, formatLock(lock, order));
+  const text = formatLock(lock, order);
+  await writeFile(tmp, text);
   await rename(tmp, file);
+  await writeCache(join(root, '.slipway', 'lock-cache.json'), createHash('sha256').update(text).digest('hex'), parseLock(text));
 }

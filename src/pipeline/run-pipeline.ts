@@ -85,11 +85,13 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
     return lockWrite;
   };
 
-  const git = gitInfo(spec.root);
+  // Asked only once something runs: spawning git costs more than a whole no-op run.
+  let git: ReturnType<typeof gitInfo>;
   let experimentId: string | undefined;
   let parentRunId: string | undefined;
   const ensureParent = async () => {
     if (parentRunId) return parentRunId;
+    git = gitInfo(spec.root);
     experimentId = await pipelineExperiment(store, spec);
     await failOrphanedRuns(store, experimentId);
     parentRunId = await startParentRun(store, spec, experimentId, git, options.overrides ?? {});

@@ -9,4 +9,7 @@ export type { Database, ModelVersionsTable, RunsTable } from './db/schema.js';
 export { bulkInsert } from './db/bulk-insert.js';
 export { newRunId, newRunName, RUN_ID_PATTERN } from './ids.js';
 export type { BlobRef, DirectoryRef, ManifestEntry, ObjectStore } from './objects/index.js';
-export { LocalObjectStore, openObjectStore, serializeManifest, sha256Bytes, sha256File, unsafePathReason } from './objects/index.js';
+export {
+  comparePaths, fsyncDir, isSha256Hex, LocalObjectStore, mapLimit, openObjectStore, randomName, serializeManifest, sha256Bytes,
+  sha256File, unsafePathReason,
+} from './objects/index.js';

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { comparePaths, mapLimit, serializeManifest, type ManifestEntry } from '../../store/index.js';
 import { SlipwayError } from '../../errors.js';
-import { comparePaths, serializeManifest } from '../../store/objects/directory-manifest.js';
-import { mapLimit } from '../../store/objects/map-limit.js';
-import type { ManifestEntry } from '../../store/objects/object-store.js';
 import { digestFile, notRegularFile, symlinkError } from './digest-file.js';
 import type { HashState } from './hash-state.js';
 

@@ -171,7 +171,8 @@ describe('storeOut and materialize', () => {
     const dest = join(root, 'dest');
     mkdirSync(dest);
     writeFileSync(join(dest, 'mine.txt'), 'keep me');
-    const err = await expectCode(materialize(objects, { kind: 'directory', hash: out.hash }, dest, state), 'RESOURCE_DOES_NOT_EXIST');
+    const restore = materialize(objects, { kind: 'directory', hash: out.hash }, dest, state);
+    const err = await expectCode(restore, 'RESOURCE_DOES_NOT_EXIST');
     expect(err.message).toMatch(/1 of its files/);
     expect(listTree(dest)).toEqual({ 'mine.txt': 'keep me' });
   });

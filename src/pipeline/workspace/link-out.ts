@@ -1,13 +1,8 @@
 import { constants, type Dirent } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { LocalObjectStore, fsyncDir, isSha256Hex, mapLimit, randomName, serializeManifest, type ManifestEntry, type ObjectStore } from '../../store/index.js';
 import { SlipwayError } from '../../errors.js';
-import { serializeManifest } from '../../store/objects/directory-manifest.js';
-import { fsyncDir, randomName } from '../../store/objects/fs-helpers.js';
-import { isSha256Hex } from '../../store/objects/hash-file.js';
-import { LocalObjectStore } from '../../store/objects/local-object-store.js';
-import { mapLimit } from '../../store/objects/map-limit.js';
-import type { ManifestEntry, ObjectStore } from '../../store/objects/object-store.js';
 import { digestHandle } from './digest-file.js';
 import { hashPath, lstatOrUndefined, type PathHash } from './hash-path.js';
 import type { HashState } from './hash-state.js';

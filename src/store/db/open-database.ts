@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type Dialect, Migrator, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import { SlipwayError, invalid } from '../../errors.js';
 import type { DialectName } from './dialect.js';
 import { migrations } from './migrations/index.js';
@@ -41,7 +40,7 @@ export interface OpenDatabaseOptions {
  *   const { db } = await openDatabase('sqlite:.slipway/slipway.db');
  */
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<MetadataDb> {
-  const opened = connect(url, options);
+  const opened = await connect(url, options);
   if (options.migrate !== false) {
     try {
       await migrateToLatest(opened.db, opened.dialect, opened.url);
@@ -53,7 +52,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   return opened;
 }
 
-function connect(url: string, options: OpenDatabaseOptions): MetadataDb {
+async function connect(url: string, options: OpenDatabaseOptions): Promise<MetadataDb> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw invalid(`Database URL '${url}' names no file: use sqlite:PATH or sqlite::memory:`);
@@ -67,6 +66,8 @@ function connect(url: string, options: OpenDatabaseOptions): MetadataDb {
     return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    // Loaded on demand: `pg` costs a noticeable part of every CLI start on the embedded default.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,

@@ -32,3 +32,8 @@ export function openObjectStore(location: string): ObjectStore {
   return new LocalObjectStore(location);
 }
 export { serializeManifest, unsafePathReason } from './directory-manifest.js';
+// Shared with the pipeline workspace, which stores and restores outs with the same guarantees.
+export { comparePaths } from './directory-manifest.js';
+export { fsyncDir, randomName } from './fs-helpers.js';
+export { isSha256Hex } from './hash-file.js';
+export { mapLimit } from './map-limit.js';
