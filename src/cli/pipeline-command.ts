@@ -4,7 +4,7 @@ import { loadPipeline, parseSetArgument, type PipelineSpec } from '../config/ind
 import { invalid, SlipwayError } from '../errors.js';
 import {
   addData, buildDag, checkout, type DagFormat, diffMarkdown, findPipelineFile, metricsDiff, paramsDiff, type PipelineEvent,
-  pipelineStatus, renderDag, runPipeline,
+  pipelineStatus, renderDag, runPipeline, selectStages,
 } from '../pipeline/index.js';
 import { formatNumber, printJson, printLine, printTable } from './output.js';
 import { collect, parsePositiveInt } from './parse-args.js';
@@ -107,10 +107,12 @@ export function pipelineCommands(program: Command): void {
     .option('--file <path>', 'pipeline file')
     .option('--json', 'print JSON: {"results": [{"path", "action"}]}')
     .action(async (stages: string[], o: { file?: string; json?: boolean }) => {
-      const root = (await load(o.file)).root;
-      const results = await withStore((s) => checkout(s, root, stages));
-      if (o.json) return printJson({ results });
-      for (const r of results) printLine(`${r.action.padEnd(18)} ${r.path}`);
+      const spec = await load(o.file);
+      // Group names (foreach/matrix) select their generated stages; unknown names are errors, as for `run`.
+      const names = stages.length ? selectStages(buildDag(spec), stages, { single: true }) : [];
+      const results = await withStore((s) => checkout(s, spec.root, names));
+      if (o.json) printJson({ results });
+      else for (const r of results) printLine(`${r.action.padEnd(18)} ${r.path}`);
       const missing = results.filter((r) => r.action === 'missing-from-store');
       if (missing.length) throw new SlipwayError('CHECK_FAILED', `${missing.length} path(s) are not in the object store: ${missing.map((m) => m.path).join(', ')}`);
     });

@@ -87,7 +87,13 @@ async function metricsAt(store: Store, spec: PipelineSpec, side: DiffSide): Prom
 async function runsOf(store: Store, runId: string) {
   const run = await getRun(store, runId);
   const children = await listChildRuns(store, runId);
-  return children.length ? Promise.all(children.map((c) => getRun(store, c.run_id))) : [run];
+  if (children.length === 0) return [run];
+  // Stages that were up to date in that pipeline run are represented by the runs that produced their outs.
+  const ran = new Set(children.map((c) => c.run_name));
+  const linked = run.data.tags
+    .filter((t) => t.key.startsWith('slipway.stage_run.') && !ran.has(t.key.slice('slipway.stage_run.'.length)))
+    .map((t) => t.value);
+  return Promise.all([...children.map((c) => c.run_id), ...linked].map((id) => getRun(store, id)));
 }
 
 function diffRows(a: Values, b: Values, all: boolean, numeric: boolean): DiffRow[] {

@@ -23,6 +23,8 @@ export interface LockedStage {
   readonly cmd: readonly string[];
   /** `uses:` stages: the kind and its arguments, as run. */
   readonly uses?: { readonly kind: string; readonly with: Readonly<Record<string, unknown>> };
+  /** The stage's `env:` as run (absent when it has none). */
+  readonly env?: Readonly<Record<string, string>>;
   readonly deps: readonly LockedPath[];
   /** params file → dotted key → value */
   readonly params: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -90,6 +92,7 @@ export function parseLock(text: string, file = LOCK_FILE): LockFile {
     stages[name] = {
       cmd: Array.isArray(s.cmd) ? s.cmd.map(String) : s.cmd === undefined ? [] : [String(s.cmd)],
       ...(s.uses ? { uses: s.uses } : {}),
+      ...(s.env && typeof s.env === 'object' ? { env: s.env } : {}),
       deps: checkPaths(file, name, 'deps', s.deps),
       params: (s.params ?? {}) as LockedStage['params'],
       outs: checkPaths(file, name, 'outs', s.outs),
@@ -124,6 +127,7 @@ export function formatLock(lock: LockFile, order: readonly string[] = []): strin
     stages[n] = {
       cmd: s.cmd.length === 1 ? s.cmd[0] : [...s.cmd],
       ...(s.uses ? { uses: s.uses } : {}),
+      ...(s.env ? { env: s.env } : {}),
       key: s.key,
       ...(s.deps.length ? { deps: sortPaths(s.deps) } : {}),
       ...(Object.keys(params).length ? { params } : {}),

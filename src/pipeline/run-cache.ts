@@ -11,6 +11,12 @@ export async function lookupRunCache(store: Store, key: string): Promise<CachedO
   return row ? (JSON.parse(row.outs) as CachedOut[]) : undefined;
 }
 
+/** The run that produced the outs cached under this key, if it was tracked. */
+export async function lookupRunCacheRun(store: Store, key: string): Promise<string | undefined> {
+  const row = await store.db.selectFrom('run_cache').select('run_id').where('key', '=', key).executeTakeFirst();
+  return row?.run_id ?? undefined;
+}
+
 /** Remembers a stage's outs under its key; a later identical key (any workspace on this store) restores them. */
 export async function saveRunCache(store: Store, key: string, stage: string, outs: readonly CachedOut[], runId: string | undefined): Promise<void> {
   const values = { key, stage, outs: JSON.stringify(outs), run_id: runId ?? null, created_time: store.now() };

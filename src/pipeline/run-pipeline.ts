@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import type { PipelineSpec, StageSpec } from '../config/index.js';
 import { SlipwayError } from '../errors.js';
 import type { Store } from '../store/index.js';
-import { updateRun } from '../tracking/index.js';
+import { logBatch, updateRun } from '../tracking/index.js';
 import { buildDag, selectStages } from './dag.js';
 import { executeStage } from './execute-stage.js';
 import { gitInfo } from './git-info.js';
@@ -13,7 +13,7 @@ import { type LockFile, type LockedPath, type LockedStage, readLock, writeLock }
 import { readMetricsFile, readPlotPoints } from './metrics-files.js';
 import { applyParamOverrides } from './param-overrides.js';
 import { failOrphanedRuns, finishStageRun, pipelineExperiment, startParentRun, startStageRun } from './pipeline-tracking.js';
-import { type CachedOut, lookupRunCache, saveRunCache } from './run-cache.js';
+import { type CachedOut, lookupRunCache, lookupRunCacheRun, saveRunCache } from './run-cache.js';
 import { stageState, toLocked } from './stage-state.js';
 import { HashState, hashPath, materialize, storeOut } from './workspace/index.js';
 
@@ -89,16 +89,22 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
   let git: ReturnType<typeof gitInfo>;
   let experimentId: string | undefined;
   let parentRunId: string | undefined;
+  if (!options.dryRun) {
+    // Runs a killed `slipway run` left RUNNING are closed first, even when this run has nothing to do.
+    experimentId = await pipelineExperiment(store, spec);
+    await failOrphanedRuns(store, experimentId);
+  }
   const ensureParent = async () => {
     if (parentRunId) return parentRunId;
     git = gitInfo(spec.root);
-    experimentId = await pipelineExperiment(store, spec);
-    await failOrphanedRuns(store, experimentId);
+    experimentId ??= await pipelineExperiment(store, spec);
     parentRunId = await startParentRun(store, spec, experimentId, git, options.overrides ?? {});
     return parentRunId;
   };
 
   const reports = new Map<string, StageReport>();
+  /** Stages that were up to date, with their key: the parent run points at the runs that made their outs. */
+  const skippedKeys = new Map<string, string>();
   const total = selected.length;
   let index = 0;
   const failed = new Set<string>();
@@ -116,17 +122,29 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
     };
     if (stage.frozen && !forced.has(name)) return finish({ outcome: 'skipped', reasons: ['frozen'] });
     const st = await stageState(spec, stage, lock.stages[name], state);
+    if (options.dryRun) {
+      // Nothing ran, so a stage below one that would run still sees old deps: judge it as `status` does.
+      const upstream = [...(dag.upstream.get(name) ?? [])].filter((u) => reports.get(u)?.outcome === 'would-run');
+      const own = upstream.length ? st.reasons.filter((r) => !(r.startsWith('dep ') && r.endsWith(' missing'))) : st.reasons;
+      const reasons = [...own, ...upstream.map((u) => `upstream stage ${u} will run`), ...(forced.has(name) && own.length === 0 && upstream.length === 0 ? ['forced'] : [])];
+      return finish(reasons.length ? { outcome: 'would-run', reasons } : { outcome: 'skipped', reasons: [] });
+    }
     if (st.missingDeps.length > 0) {
-      return finish({ outcome: options.dryRun ? 'would-run' : 'failed', reasons: st.reasons, error: `missing dependencies: ${st.missingDeps.join(', ')}` });
+      return finish({ outcome: 'failed', reasons: st.reasons, error: `missing dependencies: ${st.missingDeps.join(', ')}` });
     }
     const reasons = forced.has(name) && st.reasons.length === 0 ? ['forced'] : st.reasons;
-    if (reasons.length === 0) return finish({ outcome: 'skipped', reasons: [] });
-    if (options.dryRun) return finish({ outcome: 'would-run', reasons });
+    if (reasons.length === 0) {
+      skippedKeys.set(name, st.key);
+      return finish({ outcome: 'skipped', reasons: [] });
+    }
     const entry = (outs: readonly LockedPath[]): LockedStage => ({
-      cmd: stage.uses ? [] : stage.cmd, ...(stage.uses ? { uses: stage.uses } : {}), deps: st.deps, params: st.params, outs, key: st.key,
+      cmd: stage.uses ? [] : stage.cmd, ...(stage.uses ? { uses: stage.uses } : {}), ...(Object.keys(stage.env).length ? { env: stage.env } : {}),
+      deps: st.deps, params: st.params, outs, key: st.key,
     });
 
-    const cached = options.noRunCache || forced.has(name) || stage.alwaysChanged ? undefined : await lookupRunCache(store, st.key);
+    // A persistent out accumulates across runs (a growing log, a checkpoint folder): restoring an old copy would lose that.
+    const cacheable = !stage.alwaysChanged && ![...stage.outs, ...stage.metrics, ...stage.plots].some((o) => o.persist);
+    const cached = options.noRunCache || forced.has(name) || !cacheable ? undefined : await lookupRunCache(store, st.key);
     if (cached) {
       for (const out of cached) await materialize(store.objects, { kind: out.kind, hash: out.hash }, join(spec.root, out.path), state);
       const parent = await ensureParent();
@@ -168,7 +186,7 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
       }
       const metrics = { ...(await readStageMetrics(spec, stage)), ...(outcome.result?.metrics ?? {}) };
       await finishStageRun(store, runId, 'FINISHED', { outs, metrics, points: await readStagePlots(spec, stage), durationMs: performance.now() - started, log: logChunks.join('') });
-      if (outs.every((o) => o.cache !== false)) await saveRunCache(store, st.key, name, outs, runId);
+      if (cacheable && outs.every((o) => o.cache !== false)) await saveRunCache(store, st.key, name, outs, runId);
       await saveLock(name, entry(outs.map(({ kind: _kind, ...o }) => o)));
       return finish({ outcome: 'ran', reasons, runId, attempts: outcome.attempts });
     } catch (err) {
@@ -191,7 +209,8 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
         const ups = upstreamOf(name);
         if (ups.some((u) => failed.has(u) || reports.get(u)?.outcome === 'not-run')) {
           pending.splice(i, 1);
-          reports.set(name, { stage: name, outcome: 'not-run', reasons: [`upstream stage ${ups.find((u) => failed.has(u) || reports.get(u)?.outcome === 'not-run')} failed`], durationMs: 0 });
+          const blocker = ups.find((u) => failed.has(u) || reports.get(u)?.outcome === 'not-run') as string;
+          reports.set(name, { stage: name, outcome: 'not-run', reasons: [`upstream stage ${blocker} ${failed.has(blocker) ? 'failed' : 'did not run'}`], durationMs: 0 });
           continue;
         }
         if (ups.every((u) => reports.has(u))) {
@@ -221,8 +240,25 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
   }
   const stages = selected.map((n) => reports.get(n)).filter((r): r is StageReport => r !== undefined);
   const ok = stages.every((s) => s.outcome !== 'failed' && s.outcome !== 'interrupted' && s.outcome !== 'not-run');
-  if (parentRunId) await updateRun(store, parentRunId, { status: signal.aborted ? 'KILLED' : ok ? 'FINISHED' : 'FAILED' });
+  if (parentRunId) {
+    await linkSkippedStages(store, parentRunId, skippedKeys);
+    await updateRun(store, parentRunId, { status: signal.aborted ? 'KILLED' : ok ? 'FINISHED' : 'FAILED' });
+  }
   return { ok, ...(parentRunId ? { parentRunId } : {}), stages, interrupted: signal.aborted };
+}
+
+/**
+ * A pipeline run in which some stages were up to date still describes the whole pipeline: tag
+ * `slipway.stage_run.<stage>` names the run that produced each skipped stage's current outs, so
+ * comparing two pipeline runs compares every stage.
+ */
+async function linkSkippedStages(store: Store, parentRunId: string, skipped: ReadonlyMap<string, string>): Promise<void> {
+  const tags: { key: string; value: string }[] = [];
+  for (const [stage, key] of skipped) {
+    const producer = await lookupRunCacheRun(store, key);
+    if (producer) tags.push({ key: `slipway.stage_run.${stage}`, value: producer });
+  }
+  for (let i = 0; i < tags.length; i += 100) await logBatch(store, parentRunId, { tags: tags.slice(i, i + 100) });
 }
 
 async function readStagePlots(spec: PipelineSpec, stage: StageSpec) {

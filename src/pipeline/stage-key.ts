@@ -15,6 +15,8 @@ export function stageKey(
     v: 1,
     cmd: stage.cmd,
     uses: stage.uses ? { kind: stage.uses.kind, with: sortKeys(stage.uses.with) } : null,
+    // Only when set, so stages without `env:` keep the keys they had before env was part of the key.
+    ...(Object.keys(stage.env).length ? { env: sortKeys(stage.env) } : {}),
     deps: [...deps].map((d) => [d.path, d.hash]).sort(),
     params: sortKeys(params),
     outs: [...stage.outs, ...stage.metrics, ...stage.plots].map((o) => o.path).sort(),

@@ -1,7 +1,7 @@
 import { type PipelineSpec, readParamsFile, requireParamValue, type StageSpec } from '../config/index.js';
 import { invalid } from '../errors.js';
 import type { LockedPath, LockedStage } from './lock-file.js';
-import { stageKey } from './stage-key.js';
+import { sortKeys, stageKey } from './stage-key.js';
 import { type HashState, hashPath, type PathHash } from './workspace/index.js';
 
 /** What a stage would run with now, compared with what the lock says it last ran with. */
@@ -60,6 +60,7 @@ async function changes(
   const cmdNow = stage.uses ? [] : stage.cmd;
   if (JSON.stringify(cmdNow) !== JSON.stringify(locked.cmd)) reasons.push('cmd changed');
   if (stage.uses && JSON.stringify(stage.uses) !== JSON.stringify(locked.uses ?? null)) reasons.push(`uses ${stage.uses.kind} arguments changed`);
+  if (JSON.stringify(sortKeys(stage.env)) !== JSON.stringify(sortKeys(locked.env ?? {}))) reasons.push('env changed');
   const lockedDeps = new Map(locked.deps.map((d) => [d.path, d.hash]));
   for (const d of missingDeps) reasons.push(`dep ${d} missing`);
   for (const d of deps) {
