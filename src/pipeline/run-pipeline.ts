@@ -76,6 +76,9 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
   const state = new HashState(join(spec.root, '.slipway', 'state.db'));
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
+  // Without --keep-going, the first failure stops the stages still running too.
+  const stopOnFailure = new AbortController();
+  const stageSignal = AbortSignal.any([signal, stopOnFailure.signal]);
   let lock: LockFile = await readLock(spec.root);
   let lockWrite = Promise.resolve();
   const saveLock = (name: string, entry: LockedStage) => {
@@ -166,7 +169,7 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
     log.on('data', (c: Buffer) => logChunks.push(c.toString()));
     const env = stageEnv(store, spec, stage, runId, parent, experimentId as string);
     const outcome = await executeStage({
-      spec, stage, store, runId, parentRunId: parent, params: st.params, signal,
+      spec, stage, store, runId, parentRunId: parent, params: st.params, signal: stageSignal,
       log: (line) => {
         emit({ type: 'stage-line', stage: name, line });
         if (stage.uses) log.write(`${line}\n`);
@@ -175,7 +178,11 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
     log.end();
     if (!outcome.ok) {
       await finishStageRun(store, runId, outcome.aborted ? 'KILLED' : 'FAILED', { outs: [], metrics: {}, durationMs: performance.now() - started, log: logChunks.join('') });
-      return finish({ outcome: outcome.aborted ? 'interrupted' : 'failed', reasons, error: outcome.error ?? 'failed', runId, attempts: outcome.attempts });
+      const stopped = outcome.aborted && !signal.aborted;
+      return finish({
+        outcome: outcome.aborted ? 'interrupted' : 'failed', reasons, runId, attempts: outcome.attempts,
+        error: stopped ? 'stopped after another stage failed' : (outcome.error ?? 'failed'),
+      });
     }
     try {
       const outs: CachedOut[] = [];
@@ -229,7 +236,10 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
         throw new SlipwayError('INTERNAL_ERROR', `scheduler stalled with pending stages: ${pending.join(', ')}`);
       }
       await Promise.race(running.values());
-      if (failed.size > 0 && !options.keepGoing) stopAll = true;
+      if (failed.size > 0 && !options.keepGoing && !stopAll) {
+        stopAll = true;
+        stopOnFailure.abort();
+      }
     }
     for (const name of pending) reports.set(name, { stage: name, outcome: 'not-run', reasons: [stopAll && !signal.aborted ? 'stopped after a failure' : 'interrupted'], durationMs: 0 });
   } finally {

@@ -70,6 +70,31 @@ describe('a failure mid-pipeline', () => {
     expect(await readArtifact(pr, b.info.run_id, 'logs/stage.log')).toBe('about to fail\nboom\n');
   });
 
+  it('stops stages still running in parallel when one fails, unless --keep-going', async () => {
+    const pipeline = `
+stages:
+  fails:
+    cmd: node fail.mjs
+    outs: [never.txt]
+  slow:
+    cmd: node -e "setTimeout(() => require('fs').writeFileSync('slow.txt', 'done'), 4000)"
+    outs: [slow.txt]
+`;
+    const pr = await project(pipeline);
+    const started = Date.now();
+    const r = await pr.run({ jobs: 2 });
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(outcomes(r)).toEqual({ fails: 'failed', slow: 'interrupted' });
+    expect(stageOf(r, 'slow').error).toBe('stopped after another stage failed');
+    expect(pr.exists('slow.txt')).toBe(false);
+    expect(r.interrupted).toBe(false);
+    expect(pr.exists('slipway.lock')).toBe(false); // nothing finished, so nothing was locked
+
+    const kept = await pr.run({ jobs: 2, keepGoing: true });
+    expect(outcomes(kept)).toEqual({ fails: 'failed', slow: 'ran' });
+    expect(pr.read('slow.txt')).toBe('done');
+  });
+
   it('--keep-going finishes every stage that does not depend on the failed one', async () => {
     const pr = await project(CHAIN);
     const r = await pr.run({ jobs: 1, keepGoing: true });
