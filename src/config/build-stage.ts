@@ -159,14 +159,20 @@ export function buildStage(input: BuildInput, params: ExpandedParams, problems: 
     const p = resolvePath(d, wdir, [...base, 'deps', i], sink);
     if (p !== undefined && !deps.includes(p)) deps.push(p);
   });
+  const kindPaths = uses ? getStageKind(uses.kind)?.paths?.(uses.with) : undefined;
+  for (const [i, d] of (kindPaths?.deps ?? []).entries()) {
+    const p = resolvePath(d, wdir, [...base, 'with', i], sink);
+    if (p !== undefined && !deps.includes(p)) deps.push(p);
+  }
+  const implicitOuts = (list: readonly string[] | undefined): string[] => [...(list ?? [])];
   const spec: StageSpec = {
     name: input.name,
     cmd: raw.cmd === undefined ? [] : typeof raw.cmd === 'string' ? [raw.cmd] : [...raw.cmd],
     wdir,
     deps,
     params: paramsRefs(raw.params, wdir, input, params, sink),
-    outs: outSpecs(raw.outs, wdir, [...base, 'outs'], sink),
-    metrics: outSpecs(raw.metrics, wdir, [...base, 'metrics'], sink),
+    outs: outSpecs([...(raw.outs ?? []), ...implicitOuts(kindPaths?.outs)], wdir, [...base, 'outs'], sink),
+    metrics: outSpecs([...(raw.metrics ?? []), ...implicitOuts(kindPaths?.metrics)], wdir, [...base, 'metrics'], sink),
     plots: outSpecs(raw.plots, wdir, [...base, 'plots'], sink),
     env: Object.fromEntries(Object.entries(raw.env ?? {}).map(([k, v]) => [k, scalarText(v)])),
     retries: retryPolicy(raw.retries),

@@ -13,6 +13,18 @@ export interface StageKind {
   readonly describe: string;
   /** Validates (and may default or transform) the stage's `with:` mapping. */
   readonly schema: z.ZodType;
+  /**
+   * Files the kind reads and writes, from its parsed `with:` (paths relative to the stage's wdir). They
+   * join the stage's own deps/outs/metrics, so caching and the DAG see them without the user listing
+   * them twice.
+   */
+  readonly paths?: (args: Readonly<Record<string, unknown>>) => KindPaths;
+}
+
+export interface KindPaths {
+  readonly deps?: readonly string[];
+  readonly outs?: readonly string[];
+  readonly metrics?: readonly string[];
 }
 
 const kinds = new Map<string, StageKind>();
