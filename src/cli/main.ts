@@ -5,11 +5,15 @@ import { demoCommand } from './demo-command.js';
 import { experimentsCommand } from './experiments-command.js';
 import { modelsCommand } from './models-command.js';
 import { pipelineCommands } from './pipeline-command.js';
+import { dataCommands } from './data-command.js';
+import { registerValidateStage } from '../data/index.js';
 import { reportError } from './output.js';
 import { runsCommand } from './runs-command.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
+  // Built-in stage kinds must be known before any slipway.yaml is loaded.
+  registerValidateStage();
   const program = new Command('slipway')
     .description('CI/CD for machine-learning models')
     .version(VERSION)
@@ -21,6 +25,7 @@ export function buildProgram(): Command {
   modelsCommand(program);
   auditCommand(program);
   pipelineCommands(program);
+  dataCommands(program);
   demoCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;

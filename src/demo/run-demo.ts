@@ -1,7 +1,8 @@
-import { cp, rm } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { listAudit } from '../audit/index.js';
 import { loadPipeline } from '../config/index.js';
+import { registerValidateStage } from '../data/index.js';
 import { packageRoot } from '../package-root.js';
 import { checkout, metricsDiff, type PipelineReport, runPipeline } from '../pipeline/index.js';
 import {
@@ -38,6 +39,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const home = resolve(options.home ?? '.slipway-demo');
   const project = join(home, 'adult-income');
   const say = options.narrate === false ? () => {} : (s: string) => process.stdout.write(`${s}\n`);
+  registerValidateStage();
   await rm(project, { recursive: true, force: true });
   const example = join(packageRoot(), 'examples', 'adult-income');
   await cp(example, project, { recursive: true, filter: (src) => !/[/\\](\.slipway|data|model|metrics|plots)$/.test(src.slice(example.length)) && !src.endsWith('slipway.lock') });
@@ -54,15 +56,26 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       return report;
     };
 
-    const first = await run('1. slipway run', {}, { prepare: 'ran', train: 'ran', evaluate: 'ran' });
+    const first = await run('1. slipway run', {}, { validate: 'ran', prepare: 'ran', train: 'ran', evaluate: 'ran' });
+    const validation = first.stages.find((s) => s.stage === 'validate');
+    say(`   validate: 20 expectations met; the raw data's '?' values were read as nulls and reported (workclass 1,836, occupation 1,843, native_country 583), within the suite's 'mostly: 0.9'; report stored on run ${validation?.runId?.slice(0, 8)}`);
     const parent1 = first.parentRunId as string;
-    await run('2. slipway run again, nothing changed', {}, { prepare: 'skipped', train: 'skipped', evaluate: 'skipped' });
+    await run('2. slipway run again, nothing changed', {}, { validate: 'skipped', prepare: 'skipped', train: 'skipped', evaluate: 'skipped' });
     const second = await run('3. slipway run --set train.learning_rate=0.05', { 'train.learning_rate': 0.05 }, { prepare: 'skipped', train: 'ran', evaluate: 'ran' });
     const parent2 = second.parentRunId as string;
     await run('4. slipway run (learning rate back to 0.5)', {}, { prepare: 'skipped', train: 'restored', evaluate: 'restored' });
 
+    // A bad batch: ages out of range, an unknown income label, occupation mostly missing.
+    const rawPath = join(project, 'raw', 'adult-census-income.csv');
+    const original = await readFile(rawPath, 'utf8');
+    await writeFile(rawPath, corruptBatch(original));
+    const bad = await run('5. a corrupted batch arrives; slipway run', {}, { validate: 'failed', prepare: 'not-run', train: 'not-run', evaluate: 'not-run' });
+    say(`   the pipeline stopped before training: ${bad.stages.find((s) => s.stage === 'validate')?.error ?? ''}`);
+    await writeFile(rawPath, original);
+    await run('   the good batch is back; slipway run', {}, { validate: 'skipped', prepare: 'skipped', train: 'skipped', evaluate: 'skipped' });
+
     const diff = await metricsDiff(store, await loadPipeline(join(project, 'slipway.yaml')), parent1, parent2);
-    say('5. metrics diff between the two pipeline runs:');
+    say('6. metrics diff between the two pipeline runs:');
     for (const r of diff) say(`     ${r.path} ${r.key}: ${fmt(r.old)} -> ${fmt(r.new)}`);
 
     const experimentId = (await getRunInfo(store, parent1)).experiment_id;
@@ -76,29 +89,29 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const trainRun = (await listChildRuns(store, bestParent)).find((r) => r.run_name === 'train');
     if (!trainRun) throw new Error('the best pipeline run has no train stage run');
     const curve = await getMetricHistory(store, trainRun.run_id, 'train_loss');
-    say(`6. Best holdout accuracy ${fmt(best.data.metrics.find((m) => m.key === 'test_accuracy')?.value ?? null)} (pipeline run ${bestParent.slice(0, 8)}); its train stage logged train_loss at ${curve.length} steps`);
+    say(`7. Best holdout accuracy ${fmt(best.data.metrics.find((m) => m.key === 'test_accuracy')?.value ?? null)} (pipeline run ${bestParent.slice(0, 8)}); its train stage logged train_loss at ${curve.length} steps`);
 
     if (!(await hasRegisteredModel(store, MODEL))) await createRegisteredModel(store, MODEL, { description: 'Predicts income >50K from census attributes' });
     const mv = await createModelVersion(store, MODEL, { source: join(project, 'model'), runId: trainRun.run_id, description: 'logistic regression, lr 0.5' });
-    say(`7. Registered ${MODEL} v${mv.version}: sha256 ${mv.blob.hash.slice(0, 12)}, lineage run ${trainRun.run_id.slice(0, 8)} (its inputs: data and params by hash)`);
+    say(`8. Registered ${MODEL} v${mv.version}: sha256 ${mv.blob.hash.slice(0, 12)}, lineage run ${trainRun.run_id.slice(0, 8)} (its inputs: data and params by hash)`);
 
     await setAlias(store, MODEL, 'staging', mv.version, { reason: 'best holdout accuracy' });
     const selfApproval = await approveVersion(store, MODEL, mv.version).then(() => 'allowed', (e: Error) => e.message);
     if (selfApproval === 'allowed') throw new Error('self-approval was allowed');
-    say(`8. @staging -> v${mv.version}; self-approval refused: "${selfApproval}"`);
+    say(`9. @staging -> v${mv.version}; self-approval refused: "${selfApproval}"`);
     const reviewer: Store = { ...store, actor: 'demo-reviewer' };
     await approveVersion(reviewer, MODEL, mv.version, { target: 'champion', comment: 'holdout accuracy checked' });
     await setAlias(reviewer, MODEL, 'champion', mv.version, { reason: 'approved by demo-reviewer' });
-    say(`9. demo-reviewer approved v${mv.version}; @champion -> v${mv.version}`);
+    say(`10. demo-reviewer approved v${mv.version}; @champion -> v${mv.version}`);
 
     await rm(join(project, 'model'), { recursive: true, force: true });
     const restored = await checkout(store, project);
     if (!restored.some((r) => r.path === 'model' && r.action === 'restored')) throw new Error('checkout did not restore the model folder');
-    say(`10. Deleted model/ and ran slipway checkout: ${restored.filter((r) => r.action === 'restored').map((r) => r.path).join(', ')} restored from the store`);
+    say(`11. Deleted model/ and ran slipway checkout: ${restored.filter((r) => r.action === 'restored').map((r) => r.path).join(', ')} restored from the store`);
 
-    say(`11. Alias history of ${MODEL}:`);
+    say(`12. Alias history of ${MODEL}:`);
     for (const h of await modelHistory(store, MODEL)) say(`     @${h.target} -> v${h.version ?? '-'} (was ${h.previous_version ?? '-'}) by ${h.actor}: ${h.reason}`);
-    say('12. Latest audit entries:');
+    say('13. Latest audit entries:');
     for (const a of await listAudit(store.db, { limit: 4 })) say(`     #${a.id} ${a.actor} ${a.action} ${a.subject_type}:${a.subject_id}`);
     const rel = relative(process.cwd(), project).startsWith('..') ? project : relative(process.cwd(), project) || '.';
     say(`\nDone. Explore: cd ${rel} && npx slipway status && npx slipway runs list --order-by "metrics.test_accuracy DESC"`);
@@ -106,6 +119,21 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   } finally {
     await store.close();
   }
+}
+
+/** Every 10th row gets an impossible age, every 50th an unknown income label, and most occupations go missing. */
+function corruptBatch(csv: string): string {
+  const lines = csv.split('\n');
+  return lines
+    .map((line, i) => {
+      if (i === 0 || line === '') return line;
+      const cells = line.split(',');
+      if (i % 10 === 0) cells[0] = '-4';
+      if (i % 50 === 0) cells[14] = 'unknown';
+      if (i % 3 !== 0) cells[6] = '?';
+      return cells.join(',');
+    })
+    .join('\n');
 }
 
 function check(report: PipelineReport, expect: Record<string, string>, label: string): void {

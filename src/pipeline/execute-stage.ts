@@ -26,6 +26,7 @@ export async function executeStage(
   const { stage } = ctx;
   const policy = stage.retries;
   let error = '';
+  let lastResult: StageRunResult | undefined;
   for (let attempt = 1; attempt <= policy.count + 1; attempt++) {
     if (attempt > 1) {
       const wait = Math.min(policy.maxBackoffMs, policy.backoffMs * policy.factor ** (attempt - 2));
@@ -36,8 +37,9 @@ export async function executeStage(
     const outcome = stage.uses ? await runKind(ctx) : await runCommands(ctx, env, log);
     if (outcome.ok || outcome.aborted) return { ...outcome, attempts: attempt };
     error = outcome.error ?? 'failed';
+    lastResult = outcome.result;
   }
-  return { ok: false, error, attempts: policy.count + 1, aborted: false };
+  return { ok: false, error, attempts: policy.count + 1, aborted: false, ...(lastResult ? { result: lastResult } : {}) };
 }
 
 async function runCommands(ctx: StageRunContext, env: NodeJS.ProcessEnv, log: Writable): Promise<Omit<AttemptOutcome, 'attempts'>> {
@@ -69,7 +71,9 @@ async function runKind(ctx: StageRunContext): Promise<Omit<AttemptOutcome, 'atte
     if (ctx.signal.aborted) return { ok: false, error: 'interrupted', aborted: true };
     // A failed check (validation, gate) is a stage failure with its own message; anything else is too.
     const message = err instanceof SlipwayError ? err.message : String((err as Error)?.message ?? err);
-    return { ok: false, error: message, aborted: false };
+    // A failed check still reports what it measured (a validation's counts), so the run records them.
+    const metrics = err instanceof SlipwayError ? (err.context.metrics as Record<string, number> | undefined) : undefined;
+    return { ok: false, error: message, aborted: false, ...(metrics ? { result: { metrics } } : {}) };
   }
 }
 

@@ -177,7 +177,7 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
     }, env, log);
     log.end();
     if (!outcome.ok) {
-      await finishStageRun(store, runId, outcome.aborted ? 'KILLED' : 'FAILED', { outs: [], metrics: {}, durationMs: performance.now() - started, log: logChunks.join('') });
+      await finishStageRun(store, runId, outcome.aborted ? 'KILLED' : 'FAILED', { outs: [], metrics: { ...(outcome.result?.metrics ?? {}) }, durationMs: performance.now() - started, log: logChunks.join('') });
       const stopped = outcome.aborted && !signal.aborted;
       return finish({
         outcome: outcome.aborted ? 'interrupted' : 'failed', reasons, runId, attempts: outcome.attempts,

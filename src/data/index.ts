@@ -1,0 +1,16 @@
+/** Data: readers into columnar tables, profiles, expectation suites and the `validate` stage kind. */
+export type { BooleanColumn, Column, ColumnType, MixedColumn, NumberColumn, StringColumn, Table, TimestampColumn } from './table.js';
+export { columnByName, columnFromValues, columnLength, isNull, nullCount, stringColumn, tableFromColumns, valueAt } from './table.js';
+export type { ReadOptions, ReadStats, Schema, TableStream } from './readers/index.js';
+export { concatTables, DEFAULT_NULL_VALUES, fromArrow, inferSchema, readChunks, readTable, toArrow } from './readers/index.js';
+export type { DatasetProfile, ProfileSummary, ColumnSummary } from './profile/index.js';
+export { mergeProfiles, parseProfile, profileChunks, profileTable, renderProfileHtml, serializeProfile, summarizeProfile } from './profile/index.js';
+export type { ExpectationSuite, SuiteValidationResult } from './expectations/index.js';
+export { loadSuite, validateChunks, validateTable } from './expectations/index.js';
+export type { ReportContext, ValidationResultLike } from './report/validation-html.js';
+export { renderValidationHtml } from './report/validation-html.js';
+export type { SuggestOptions } from './suggest-suite.js';
+export { suggestSuite, suggestSuiteYaml } from './suggest-suite.js';
+export type { ValidateFileResult } from './validate-file.js';
+export { describeFailures, loadSuiteFile, validateFile } from './validate-file.js';
+export { registerValidateStage } from './validate-stage.js';
