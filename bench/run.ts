@@ -1,3 +1,4 @@
+import { dataBench } from './data.bench.js';
 import { hashingBench } from './hashing.bench.js';
 import { metricLoggingBench } from './metric-logging.bench.js';
 import { pipelineNoopBench } from './pipeline-noop.bench.js';
@@ -10,6 +11,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   'run search': searchRunsBench,
   'pipeline no-op': pipelineNoopBench,
   hashing: hashingBench,
+  'data validation and profiling': dataBench,
 };
 
 const only = process.argv.slice(2);
