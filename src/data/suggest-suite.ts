@@ -59,7 +59,7 @@ function forColumn(c: ColumnSummary, rows: number, maxSet: number, margin: numbe
   }
   if (c.kind === 'categorical' && c.type !== 'mixed' && c.distinctExact && c.distinct > 0 && c.distinct <= maxSet && c.topValuesExact && c.topValues.length >= c.distinct) {
     out.push({ expectation_type: 'expect_column_values_to_be_in_set', kwargs: { ...col, value_set: c.topValues.map((t) => t.value).sort() } });
-  } else if (c.kind === 'numeric' && c.distinctExact && c.distinct <= Math.min(maxSet, 10) && c.topValuesExact && c.topValues.length >= c.distinct) {
+  } else if (c.kind === 'numeric' && c.type === 'integer' && c.distinctExact && c.distinct <= Math.min(maxSet, 10) && c.topValuesExact && c.topValues.length >= c.distinct) {
     out.push({ expectation_type: 'expect_column_values_to_be_in_set', kwargs: { ...col, value_set: c.topValues.map((t) => t.value).sort((a, b) => Number(a) - Number(b)) } });
   }
   if (c.count > 0 && c.distinctExact && c.distinct === c.count && c.nulls === 0 && rows > 1) {
@@ -88,5 +88,7 @@ function typeNames(c: ColumnSummary): string[] {
 /** The suggested suite as commented YAML, ready to edit. */
 export function suggestSuiteYaml(summary: ProfileSummary, source: string, options: SuggestOptions = {}): string {
   const suite = suggestSuite(summary, options);
-  return `# Expectation suite suggested by \`slipway data suggest\` from ${source} (${summary.rowCount} rows).\n# Review it: ranges have a ${Math.round((options.rangeMargin ?? 0.1) * 100)}% margin, value sets list what was seen.\n${stringify(suite, { lineWidth: 120 })}`;
+  const header = `# Expectation suite suggested by \`slipway data suggest\` from ${source} (${summary.rowCount} rows).\n# Review it: ranges have a ${Math.round((options.rangeMargin ?? 0.1) * 100)}% margin, value sets list what was seen.\n`;
+  // No anchors/aliases: every expectation's kwargs stand on their own, as people edit them.
+  return header + stringify(suite, { lineWidth: 120, aliasDuplicateObjects: false });
 }

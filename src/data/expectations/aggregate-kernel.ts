@@ -45,7 +45,12 @@ export interface BetweenArgs {
 }
 
 /** An observed metric: a number, a string (text min/max), or a timestamp in epoch ms. */
-export type Observed = { kind: 'number'; value: number } | { kind: 'string'; value: string } | { kind: 'timestamp'; value: number } | { kind: 'boolean'; value: boolean } | { kind: 'none' };
+export type Observed =
+  | { kind: 'number'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'timestamp'; value: number }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'none' };
 
 export function observedJson(o: Observed): unknown {
   if (o.kind === 'none') return null;
@@ -56,7 +61,8 @@ export function observedJson(o: Observed): unknown {
 
 /** GE's `_validate_metric_value_between`: no observed value fails; dates compare as dates. */
 export function betweenOutcome(o: Observed, a: BetweenArgs): ExpectationOutcome {
-  if (o.kind === 'none' || (o.kind === 'number' && Number.isNaN(o.value))) return { success: false, result: { observed_value: null } };
+  if (o.kind === 'none' || (o.kind === 'number' && Number.isNaN(o.value)))
+    return { success: false, result: { observed_value: null } };
   let v: number | string;
   let min: number | string | null;
   let max: number | string | null;
@@ -69,7 +75,10 @@ export function betweenOutcome(o: Observed, a: BetweenArgs): ExpectationOutcome 
     const bound = (b: Bound): number | string | null => {
       if (b === null) return null;
       if (b instanceof Date || typeof b === 'string' ? typeof v !== 'string' : typeof v === 'string') {
-        throw new ExpectationError(`'>=' not supported between the observed value ${JSON.stringify(v)} and bound ${JSON.stringify(b)}`, 'TypeError');
+        throw new ExpectationError(
+          `'>=' not supported between the observed value ${JSON.stringify(v)} and bound ${JSON.stringify(b)}`,
+          'TypeError',
+        );
       }
       return b as number | string;
     };

@@ -8,7 +8,14 @@ import { checkBounds, column, commonKwargs, define, flag, numericBound } from '.
 import type { ExpectationDefinition } from './types.js';
 import { ValueCounts } from './value-counts.js';
 
-const betweenKwargs = { column, ...commonKwargs, min_value: numericBound, max_value: numericBound, strict_min: flag, strict_max: flag };
+const betweenKwargs = {
+  column,
+  ...commonKwargs,
+  min_value: numericBound,
+  max_value: numericBound,
+  strict_min: flag,
+  strict_max: flag,
+};
 const boundsSchema = z
   .object(betweenKwargs)
   .strict()
@@ -17,11 +24,12 @@ const boundsSchema = z
 type SetRelation = 'in' | 'contain' | 'equal';
 
 function distinctSet(type: string, relation: SetRelation): ExpectationDefinition {
-  const valueSet = relation === 'in' ? z.array(z.unknown()).nullable().optional() : z.array(z.unknown(), { error: 'must be a list of values' });
+  const valueSet =
+    relation === 'in' ? z.array(z.unknown()).nullable().optional() : z.array(z.unknown(), { error: 'must be a list of values' });
   return define({
     type,
     kind: 'aggregate',
-    schema: z.object({ column, ...commonKwargs, value_set: valueSet, parse_strings_as_datetimes: z.boolean().nullable().optional() }).strict(),
+    schema: z.object({ column, ...commonKwargs, value_set: valueSet }).strict(),
     columns: (a) => [a.column],
     create: (a) => {
       const counts = new ValueCounts();
@@ -32,7 +40,8 @@ function distinctSet(type: string, relation: SetRelation): ExpectationDefinition
           const observed = counts.keys();
           const subset = observed.every((k) => expected.has(k));
           const superset = [...expected].every((k) => counts.hasKey(k));
-          const success = relation === 'in' ? expected.size === 0 || subset : relation === 'contain' ? superset : subset && superset;
+          const success =
+            relation === 'in' ? expected.size === 0 || subset : relation === 'contain' ? superset : subset && superset;
           const valueCounts = counts.sortedCounts();
           return { success, result: { observed_value: valueCounts.map((v) => v.value), details: { value_counts: valueCounts } } };
         },
@@ -49,7 +58,10 @@ export const columnAggregateSetDefinitions: ExpectationDefinition[] = [
     columns: (a) => [a.column],
     create: (a) => {
       const counts = new ValueCounts();
-      return { consume: (chunk, mask) => counts.add(chunk, a.column, mask), finish: () => betweenOutcome({ kind: 'number', value: counts.distinct }, a) };
+      return {
+        consume: (chunk, mask) => counts.add(chunk, a.column, mask),
+        finish: () => betweenOutcome({ kind: 'number', value: counts.distinct }, a),
+      };
     },
   }),
   define({
@@ -68,7 +80,14 @@ export const columnAggregateSetDefinitions: ExpectationDefinition[] = [
   define({
     type: 'expect_column_most_common_value_to_be_in_set',
     kind: 'aggregate',
-    schema: z.object({ column, ...commonKwargs, value_set: z.array(z.unknown(), { error: 'must be a list of values' }), ties_okay: z.boolean().nullable().optional() }).strict(),
+    schema: z
+      .object({
+        column,
+        ...commonKwargs,
+        value_set: z.array(z.unknown(), { error: 'must be a list of values' }),
+        ties_okay: z.boolean().nullable().optional(),
+      })
+      .strict(),
     columns: (a) => [a.column],
     create: (a) => {
       const counts = new ValueCounts();

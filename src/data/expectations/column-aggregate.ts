@@ -12,11 +12,23 @@ import { FloatBuffer, median, Moments, quantilesOf, type Interpolation } from '.
 import { ExpectationError, type Accumulator, type ExpectationDefinition } from './types.js';
 import { nullTester } from './values.js';
 
-const betweenKwargs = { column, ...commonKwargs, min_value: comparable, max_value: comparable, strict_min: flag, strict_max: flag };
+const betweenKwargs = {
+  column,
+  ...commonKwargs,
+  min_value: comparable,
+  max_value: comparable,
+  strict_min: flag,
+  strict_max: flag,
+};
 /** Mean, sum, stdev and median are numbers: their bounds are numbers (or dates, as GE allows). */
 const numericKwargs = { ...betweenKwargs, min_value: numericBound, max_value: numericBound };
 
-function between(type: string, bothNullAllowed: boolean, make: (a: BetweenArgs & { column: string }) => Accumulator, numeric = true): ExpectationDefinition {
+function between(
+  type: string,
+  bothNullAllowed: boolean,
+  make: (a: BetweenArgs & { column: string }) => Accumulator,
+  numeric = true,
+): ExpectationDefinition {
   return define({
     type,
     kind: 'aggregate',
@@ -36,7 +48,11 @@ function extremum(a: BetweenArgs & { column: string }, wantMax: boolean): Accumu
   const offer = (o: Observed) => {
     if (o.kind === 'none') return;
     if (best.kind === 'none') best = o;
-    else if (best.kind !== o.kind) throw new ExpectationError(`'<' not supported between ${best.kind} and ${o.kind} values of column '${a.column}'`, 'TypeError');
+    else if (best.kind !== o.kind)
+      throw new ExpectationError(
+        `'<' not supported between ${best.kind} and ${o.kind} values of column '${a.column}'`,
+        'TypeError',
+      );
     else if (better(o.value as number | string, best.value as number | string)) best = o;
   };
   return {
@@ -90,7 +106,8 @@ const quantileRanges = z
   .object({ quantiles: z.array(z.number().gte(0).lte(1)), value_ranges: z.array(z.array(anyNumber.nullable())) })
   .strict()
   .superRefine((q, ctx) => {
-    if (q.quantiles.length !== q.value_ranges.length) ctx.addIssue({ code: 'custom', message: 'quantile_values and quantiles must have the same number of elements' });
+    if (q.quantiles.length !== q.value_ranges.length)
+      ctx.addIssue({ code: 'custom', message: 'quantile_values and quantiles must have the same number of elements' });
     q.value_ranges.forEach((r, k) => {
       const [lo, hi] = r;
       if (r.length !== 2 || (lo !== null && lo !== undefined && hi !== null && hi !== undefined && lo > hi)) {
@@ -120,7 +137,10 @@ export const columnAggregateDefinitions: ExpectationDefinition[] = [
         column,
         ...commonKwargs,
         quantile_ranges: quantileRanges,
-        allow_relative_error: z.union([z.boolean(), z.enum(['linear', 'lower', 'higher', 'midpoint', 'nearest'])]).nullable().optional(),
+        allow_relative_error: z
+          .union([z.boolean(), z.enum(['linear', 'lower', 'higher', 'midpoint', 'nearest'])])
+          .nullable()
+          .optional(),
       })
       .strict(),
     columns: (a) => [a.column],
@@ -140,7 +160,10 @@ export const columnAggregateDefinitions: ExpectationDefinition[] = [
             return close(v, lo) || close(v, hi) || (lo <= v && v <= hi);
           });
           const observed = { quantiles, values: values.map((v) => (Number.isNaN(v) ? null : v)) };
-          return { success: buf.length > 0 && details.every(Boolean), result: { observed_value: observed, details: { success_details: details } } };
+          return {
+            success: buf.length > 0 && details.every(Boolean),
+            result: { observed_value: observed, details: { success_details: details } },
+          };
         },
       };
     },

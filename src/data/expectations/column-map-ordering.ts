@@ -29,7 +29,10 @@ function numericReader(col: Column, what: string): (i: number) => number {
         const v = values[i];
         if (typeof v === 'number' || typeof v === 'boolean') return Number(v);
         if (v instanceof Date) return v.getTime();
-        throw new ExpectationError(`${what}: unsupported operand type(s) for -: '${typeof v === 'string' ? 'str' : typeof v}'`, 'TypeError');
+        throw new ExpectationError(
+          `${what}: unsupported operand type(s) for -: '${typeof v === 'string' ? 'str' : typeof v}'`,
+          'TypeError',
+        );
       };
     }
     case 'string':
@@ -41,7 +44,7 @@ function ordering(type: string, increasing: boolean): ExpectationDefinition {
   return define({
     type,
     kind: 'map',
-    schema: z.object({ column, mostly, ...commonKwargs, strictly: flag, parse_strings_as_datetimes: z.boolean().nullable().optional() }).strict(),
+    schema: z.object({ column, mostly, ...commonKwargs, strictly: flag }).strict(),
     columns: (a) => [a.column],
     create: (a, ctx) => {
       let prev: number | undefined;
@@ -81,13 +84,22 @@ function uniqueAccumulator(col: string, mostlyValue: number, rf: ResultFormat): 
       }
       default: {
         const { values } = c;
-        return { ignored, value, key: (i) => values[i], show: c.kind === 'timestamp' ? (k) => isoFromMs(k as number) : (k) => k, numbers: values };
+        return {
+          ignored,
+          value,
+          key: (i) => values[i],
+          show: c.kind === 'timestamp' ? (k) => isoFromMs(k as number) : (k) => k,
+          numbers: values,
+        };
       }
     }
   });
 }
 
-function zScoreAccumulator(a: { column: string; mostly: number; threshold: number; double_sided: boolean }, rf: ResultFormat): Accumulator {
+function zScoreAccumulator(
+  a: { column: string; mostly: number; threshold: number; double_sided: boolean },
+  rf: ResultFormat,
+): Accumulator {
   const values = new FloatBuffer();
   const rows = new FloatBuffer();
   const indexes: unknown[] = [];
@@ -146,9 +158,7 @@ export const columnMapOrderingDefinitions: ExpectationDefinition[] = [
   define({
     type: 'expect_column_value_z_scores_to_be_less_than',
     kind: 'map',
-    schema: z
-      .object({ column, mostly, ...commonKwargs, threshold: z.number(), double_sided: z.boolean() })
-      .strict(),
+    schema: z.object({ column, mostly, ...commonKwargs, threshold: z.number(), double_sided: z.boolean() }).strict(),
     columns: (a) => [a.column],
     create: (a, ctx) => zScoreAccumulator(a, ctx.resultFormat),
   }),

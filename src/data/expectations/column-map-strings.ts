@@ -47,9 +47,18 @@ export function stringTest(col: Column, judge: (s: string) => boolean, nonString
     }
     case 'timestamp': {
       const { values } = col;
-      return (i) => other(new Date(values[i] as number), () => isoFromMs(values[i] as number).replace('T', ' '));
+      return (i) => other(new Date(values[i] as number), () => pyTimestampStr(values[i] as number));
     }
   }
+}
+
+/**
+ * pandas' `astype(str)` of a timestamp: the date alone at midnight, else date and time. (pandas decides
+ * for the whole column — dates only if every value is at midnight; a stream decides per value.)
+ */
+function pyTimestampStr(ms: number): string {
+  const iso = isoFromMs(ms);
+  return ms % 86_400_000 === 0 ? iso.slice(0, 10) : iso.replace('T', ' ');
 }
 
 function pyTypeName(v: unknown): string {
@@ -86,7 +95,10 @@ const regex = z.string().superRefine((s, ctx) => {
 });
 const regexList = z.array(regex).min(1, 'must list at least one regex');
 const base = { column, mostly, ...commonKwargs };
-const int = integer.nullable().optional().transform((v) => v ?? null);
+const int = integer
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
 const LEN_ERROR = { error: "object of type '{type}' has no len(): value lengths need string values" };
 
 function lengthTest(col: Column, ok: (n: number) => boolean): RowTest {
@@ -133,7 +145,9 @@ export const columnMapStringDefinitions: ExpectationDefinition[] = [
     columns: (a) => [a.column],
     create: (a, ctx) => {
       const res = a.regex_list.map(compilePythonRegex);
-      return columnMap(a.column, a.mostly, ctx.resultFormat, (col) => stringTest(col, (s) => res.some((r) => r.test(s)), 'stringify'));
+      return columnMap(a.column, a.mostly, ctx.resultFormat, (col) =>
+        stringTest(col, (s) => res.some((r) => r.test(s)), 'stringify'),
+      );
     },
   }),
   define({
@@ -143,7 +157,8 @@ export const columnMapStringDefinitions: ExpectationDefinition[] = [
       .object({ ...base, min_value: int, max_value: int, strict_min: flag, strict_max: flag })
       .strict()
       .superRefine((v, ctx) => {
-        if (v.min_value === null && v.max_value === null) ctx.addIssue({ code: 'custom', path: ['min_value'], message: 'min_value and max_value cannot both be None (null)' });
+        if (v.min_value === null && v.max_value === null)
+          ctx.addIssue({ code: 'custom', path: ['min_value'], message: 'min_value and max_value cannot both be None (null)' });
       }),
     columns: (a) => [a.column],
     create: (a, ctx) => {
@@ -164,7 +179,8 @@ export const columnMapStringDefinitions: ExpectationDefinition[] = [
     kind: 'map',
     schema: z.object(base).strict(),
     columns: (a) => [a.column],
-    create: (a, ctx) => columnMap(a.column, a.mostly, ctx.resultFormat, (col) => stringTest(col, (s) => !pyJsonParseable(s), 'unexpected')),
+    create: (a, ctx) =>
+      columnMap(a.column, a.mostly, ctx.resultFormat, (col) => stringTest(col, (s) => !pyJsonParseable(s), 'unexpected')),
   }),
   define({
     type: 'expect_column_values_to_be_dateutil_parseable',
@@ -177,7 +193,9 @@ export const columnMapStringDefinitions: ExpectationDefinition[] = [
       columnMap(a.column, a.mostly, ctx.resultFormat, (col) =>
         col.kind === 'timestamp'
           ? () => false
-          : stringTest(col, (s) => parseDateutil(s) === undefined, { error: 'Values passed to expect_column_values_to_be_dateutil_parseable must be of type string (got {type})' }),
+          : stringTest(col, (s) => parseDateutil(s) === undefined, {
+              error: 'Values passed to expect_column_values_to_be_dateutil_parseable must be of type string (got {type})',
+            }),
       ),
   }),
   define({
@@ -197,7 +215,9 @@ export const columnMapStringDefinitions: ExpectationDefinition[] = [
     create: (a, ctx) => {
       const matches = compileStrftime(a.strftime_format);
       return columnMap(a.column, a.mostly, ctx.resultFormat, (col) =>
-        stringTest(col, (s) => !matches(s), { error: 'Values passed to expect_column_values_to_match_strftime_format must be of type string (got {type})' }),
+        stringTest(col, (s) => !matches(s), {
+          error: 'Values passed to expect_column_values_to_match_strftime_format must be of type string (got {type})',
+        }),
       );
     },
   }),

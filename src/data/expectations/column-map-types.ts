@@ -1,8 +1,10 @@
 /**
  * expect_column_values_to_be_of_type / _in_type_list with GE's pandas rules. A column with a numpy
  * dtype (numbers, booleans, timestamps) is judged as a whole: `observed_value` is the dtype's scalar
- * type name (int64; float64 once a null is seen, as pandas would store it; bool; datetime64) and the
- * expected names are numpy names or aliases ('int', 'float64', 'i8', 'datetime64[ns]'). An object
+ * type name as numpy 1.x names it (GE 1.2 requires pandas < 2.2, hence numpy 1): int64, float64 once a
+ * null is seen (as pandas would store the column), bool_, datetime64. Expected names are numpy names or
+ * aliases ('int', 'float64', 'i8', 'datetime64[ns]'); a boolean column with nulls still reports bool_
+ * (pandas would hold it as object). An object
  * column (strings, mixed values) is judged row by row with Python's isinstance: 'str', 'int' (which
  * also matches booleans, as in Python), 'float', 'bool', 'list', 'dict', 'Timestamp'; an integral
  * number counts as int. Expecting 'object' (or 'O', 'object_') of an object column succeeds at once.
@@ -26,7 +28,7 @@ const NUMPY_ALIASES: Record<string, string[]> = {
   float64: ['float', 'float64', 'f8', '<f8', 'double', 'float_', 'd'],
   float32: ['float32', 'f4', 'single', 'f'],
   float16: ['float16', 'f2', 'half', 'e'],
-  bool: ['bool', 'bool_', '?', 'bool8', 'b1'],
+  bool_: ['bool', 'bool_', '?', 'bool8', 'b1'],
   object_: ['object', 'O', 'object_'],
   str_: ['str', 'U', 'unicode', 'str_'],
   bytes_: ['bytes', 'S', 'bytes_'],
@@ -51,7 +53,19 @@ function pythonTypes(v: unknown): string[] {
   return v !== null && typeof v === 'object' ? ['dict'] : [];
 }
 
-const NATIVE: Record<string, string> = { none: 'NoneType', bool: 'bool', int: 'int', long: 'int', float: 'float', bytes: 'bytes', complex: 'complex', str: 'str', string_types: 'str', list: 'list', dict: 'dict' };
+const NATIVE: Record<string, string> = {
+  none: 'NoneType',
+  bool: 'bool',
+  int: 'int',
+  long: 'int',
+  float: 'float',
+  bytes: 'bytes',
+  complex: 'complex',
+  str: 'str',
+  string_types: 'str',
+  list: 'list',
+  dict: 'dict',
+};
 
 function nativeType(name: string): string | undefined {
   if (name === 'Timestamp' || name === 'datetime') return name;
@@ -72,12 +86,24 @@ function dtypeAccumulator(col: string, expected: readonly string[] | null): Accu
       if (c.kind === 'number' && c.type === 'float') integer = false;
       if (c.kind === 'number' && !sawNull) {
         const isNull = nullTester(c);
-        for (let i = 0; i < chunk.rowCount && !sawNull; i++) if ((mask === undefined || mask[i] === 1) && isNull(i)) sawNull = true;
+        for (let i = 0; i < chunk.rowCount && !sawNull; i++)
+          if ((mask === undefined || mask[i] === 1) && isNull(i)) sawNull = true;
       }
     },
     finish() {
-      const observed = kind === 'number' ? (integer && !sawNull ? 'int64' : 'float64') : kind === 'boolean' ? 'bool' : kind === 'timestamp' ? 'datetime64' : 'object_';
-      const success = expected === null || expected.some((e) => numpyTypeName(e) === observed || (observed === 'object_' && OBJECT_NAMES.includes(e)));
+      const observed =
+        kind === 'number'
+          ? integer && !sawNull
+            ? 'int64'
+            : 'float64'
+          : kind === 'boolean'
+            ? 'bool_'
+            : kind === 'timestamp'
+              ? 'datetime64'
+              : 'object_';
+      const success =
+        expected === null ||
+        expected.some((e) => numpyTypeName(e) === observed || (observed === 'object_' && OBJECT_NAMES.includes(e)));
       return { success, result: { observed_value: observed } };
     },
   };

@@ -25,7 +25,12 @@ describe('expect_column_values_to_not_be_null / to_be_null', () => {
   it('be_null: non-null rows are unexpected', () => {
     const r = run('expect_column_values_to_be_null', { column: 's' }, data, 'BASIC');
     expect(r.success).toBe(false);
-    expect(r.result).toEqual({ element_count: 5, unexpected_count: 4, unexpected_percent: 80, partial_unexpected_list: ['a', 'b', 'b', 'z'] });
+    expect(r.result).toEqual({
+      element_count: 5,
+      unexpected_count: 4,
+      unexpected_percent: 80,
+      partial_unexpected_list: ['a', 'b', 'b', 'z'],
+    });
     expect(run('expect_column_values_to_be_null', { column: 'n' }, { n: [null, null] }).success).toBe(true);
   });
 });
@@ -48,11 +53,17 @@ describe('expect_column_values_to_be_between', () => {
   });
   it('supports one-sided and strict bounds', () => {
     expect(run('expect_column_values_to_be_between', { column: 'x', min_value: 1 }, data).success).toBe(true);
-    expect(run('expect_column_values_to_be_between', { column: 'x', max_value: 5, strict_max: true }, data).result.unexpected_list).toEqual([5]);
-    expect(run('expect_column_values_to_be_between', { column: 'x', min_value: 1, strict_min: true }, data).result.unexpected_list).toEqual([1]);
+    expect(
+      run('expect_column_values_to_be_between', { column: 'x', max_value: 5, strict_max: true }, data).result.unexpected_list,
+    ).toEqual([5]);
+    expect(
+      run('expect_column_values_to_be_between', { column: 'x', min_value: 1, strict_min: true }, data).result.unexpected_list,
+    ).toEqual([1]);
   });
   it('compares strings lexicographically and timestamps with date strings', () => {
-    expect(run('expect_column_values_to_be_between', { column: 's', min_value: 'a', max_value: 'c' }, data).result.unexpected_list).toEqual(['z']);
+    expect(
+      run('expect_column_values_to_be_between', { column: 's', min_value: 'a', max_value: 'c' }, data).result.unexpected_list,
+    ).toEqual(['z']);
     const ts = { t: [new Date('2020-01-01T00:00:00Z'), new Date('2021-06-01T00:00:00Z')] };
     const r = run('expect_column_values_to_be_between', { column: 't', max_value: '2020-12-31' }, ts);
     expect(r.result.unexpected_list).toEqual(['2021-06-01T00:00:00']);
@@ -61,7 +72,9 @@ describe('expect_column_values_to_be_between', () => {
     const r = run('expect_column_values_to_be_between', { column: 's', min_value: 0, max_value: 1 }, data);
     expect(r.success).toBe(false);
     expect(r.exception_info.raised_exception).toBe(true);
-    expect(r.exception_info.exception_traceback).toContain('TypeError: Column values, min_value, and max_value must either be None or of the same type.');
+    expect(r.exception_info.exception_traceback).toContain(
+      'TypeError: Column values, min_value, and max_value must either be None or of the same type.',
+    );
   });
 });
 
@@ -97,7 +110,11 @@ describe('missing columns', () => {
   it('fail with exception_info; an empty table passes vacuously', () => {
     const r = run('expect_column_values_to_be_in_set', { column: 'nope', value_set: [1] }, data);
     expect(r.success).toBe(false);
-    expect(r.exception_info).toEqual({ raised_exception: true, exception_message: "column 'nope' does not exist", exception_traceback: "KeyError: column 'nope' does not exist" });
+    expect(r.exception_info).toEqual({
+      raised_exception: true,
+      exception_message: "column 'nope' does not exist",
+      exception_traceback: "KeyError: column 'nope' does not exist",
+    });
     expect(run('expect_column_values_to_be_in_set', { column: 'e', value_set: [1] }, { e: [] }).success).toBe(true);
   });
 });

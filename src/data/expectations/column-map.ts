@@ -27,7 +27,11 @@ function nullExpectation(type: string, nullIsUnexpected: boolean): ExpectationDe
           prepare(chunk) {
             const col = requireColumn(chunk, a.column);
             const isNull = nullTester(col);
-            return { ignored: undefined, compile: () => (nullIsUnexpected ? isNull : (i) => !isNull(i)), value: valueReader(col) };
+            return {
+              ignored: undefined,
+              compile: () => (nullIsUnexpected ? isNull : (i) => !isNull(i)),
+              value: valueReader(col),
+            };
           },
         },
         ctx.resultFormat,
@@ -56,7 +60,7 @@ export const columnMapDefinitions: ExpectationDefinition[] = [
   define({
     type: 'expect_column_values_to_be_in_set',
     kind: 'map',
-    schema: z.object({ ...columnArgs, value_set: valueSet, parse_strings_as_datetimes: z.boolean().nullable().optional() }).strict(),
+    schema: z.object({ ...columnArgs, value_set: valueSet }).strict(),
     columns: (a) => [a.column],
     create: (a, ctx) =>
       columnMap(a.column, a.mostly, ctx.resultFormat, (col) => {
@@ -67,7 +71,7 @@ export const columnMapDefinitions: ExpectationDefinition[] = [
   define({
     type: 'expect_column_values_to_not_be_in_set',
     kind: 'map',
-    schema: z.object({ ...columnArgs, value_set: valueSet, parse_strings_as_datetimes: z.boolean().nullable().optional() }).strict(),
+    schema: z.object({ ...columnArgs, value_set: valueSet }).strict(),
     columns: (a) => [a.column],
     create: (a, ctx) => columnMap(a.column, a.mostly, ctx.resultFormat, (col) => memberTest(col, a.value_set)),
   }),

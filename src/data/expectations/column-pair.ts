@@ -35,7 +35,12 @@ function comparableReader(col: Column, parseDates: boolean): (i: number) => unkn
 
 type Compare = (a: unknown, b: unknown) => boolean;
 
-function pairAccumulator(a: z.output<z.ZodObject<typeof pairKwargs>>, rf: ResultFormat, ok: Compare, parseDates = false): Accumulator {
+function pairAccumulator(
+  a: z.output<z.ZodObject<typeof pairKwargs>>,
+  rf: ResultFormat,
+  ok: Compare,
+  parseDates = false,
+): Accumulator {
   const mode = a.ignore_row_if ?? 'both_values_are_missing';
   return mapAccumulator(
     {
@@ -47,7 +52,12 @@ function pairAccumulator(a: z.output<z.ZodObject<typeof pairKwargs>>, rf: Result
         const B = requireColumn(chunk, a.column_B);
         const nullA = nullTester(A);
         const nullB = nullTester(B);
-        const ignored = mode === 'neither' ? undefined : mode === 'both_values_are_missing' ? (i: number) => nullA(i) && nullB(i) : (i: number) => nullA(i) || nullB(i);
+        const ignored =
+          mode === 'neither'
+            ? undefined
+            : mode === 'both_values_are_missing'
+              ? (i: number) => nullA(i) && nullB(i)
+              : (i: number) => nullA(i) || nullB(i);
         const readA = valueReader(A);
         const readB = valueReader(B);
         return {
@@ -85,7 +95,7 @@ export const columnPairDefinitions: ExpectationDefinition[] = [
   define({
     type: 'expect_column_pair_values_a_to_be_greater_than_b',
     kind: 'map',
-    schema: z.object({ ...pairKwargs, or_equal: z.boolean().nullable().optional(), parse_strings_as_datetimes: z.boolean().nullable().optional() }).strict(),
+    schema: z.object({ ...pairKwargs, or_equal: z.boolean().nullable().optional() }).strict(),
     columns: (a) => [a.column_A, a.column_B],
     create: (a, ctx) => pairAccumulator(a, ctx.resultFormat, greater(a.or_equal ?? false), a.parse_strings_as_datetimes ?? false),
   }),
@@ -107,7 +117,8 @@ export const columnPairDefinitions: ExpectationDefinition[] = [
         const cols = a.column_list.map((n) => requireColumn(chunk, n));
         const nulls = cols.map(nullTester);
         const reads = cols.map(valueReader);
-        const ignored = (i: number) => (mode === 'never' ? false : mode === 'all_values_are_missing' ? nulls.every((t) => t(i)) : nulls.some((t) => t(i)));
+        const ignored = (i: number) =>
+          mode === 'never' ? false : mode === 'all_values_are_missing' ? nulls.every((t) => t(i)) : nulls.some((t) => t(i));
         return {
           ignored,
           key: (i) => JSON.stringify(reads.map((r) => valueKey(r(i)))),

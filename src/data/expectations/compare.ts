@@ -68,7 +68,8 @@ export function outsideRange(col: Column, r: Range): RowTest {
       return (i) => {
         const v = values[i];
         const isStr = typeof v === 'string';
-        if ((r.min !== null && isStr !== strMin) || (r.max !== null && isStr !== strMax)) throw new ExpectationError(SAME_TYPE, 'TypeError');
+        if ((r.min !== null && isStr !== strMin) || (r.max !== null && isStr !== strMax))
+          throw new ExpectationError(SAME_TYPE, 'TypeError');
         const x = typeof v === 'boolean' ? Number(v) : v;
         if (typeof x !== 'number' && typeof x !== 'string') throw new ExpectationError(SAME_TYPE, 'TypeError');
         return !inRange(x, r.min as number | string | null, r.max as number | string | null, r);

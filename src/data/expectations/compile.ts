@@ -62,7 +62,9 @@ export function compileExpectation(
   const definition = lookupExpectation(type);
   if (!definition) {
     const hint = suggestExpectation(written);
-    return fail(locate(), `unknown expectation '${written}'${hint ? ` (did you mean '${hint}'?)` : ''}`, { expectation: written });
+    return fail(locate(), `unknown expectation '${written}'${hint ? ` (did you mean '${hint}'?)` : ''}`, {
+      expectation: written,
+    });
   }
   const now = options.now ?? new Date();
   const resolved: Record<string, unknown> = {};
@@ -76,20 +78,34 @@ export function compileExpectation(
   const parsed = definition.parse(resolved);
   if (!parsed.ok) {
     const first = parsed.issues[0];
-    return fail(locate(first?.kwarg), `${type}: ${parsed.issues.map((i) => i.message).join('; ')}`, { expectation: type, kwarg: first?.kwarg });
+    return fail(locate(first?.kwarg), `${type}: ${parsed.issues.map((i) => i.message).join('; ')}`, {
+      expectation: type,
+      kwarg: first?.kwarg,
+    });
   }
   let rowCondition: Expr | undefined;
   const condition = resolved.row_condition;
   if (typeof condition === 'string' && condition.trim() !== '') {
     const parser = resolved.condition_parser ?? 'pandas';
     if (!PARSERS.includes(parser as string)) {
-      fail(locate('condition_parser'), `${type}: condition_parser '${String(parser)}' is not a valid enumeration member (use 'pandas')`, { expectation: type, kwarg: 'condition_parser' });
+      fail(
+        locate('condition_parser'),
+        `${type}: condition_parser '${String(parser)}' is not a valid enumeration member (use 'pandas')`,
+        { expectation: type, kwarg: 'condition_parser' },
+      );
     }
-    if (parser !== 'pandas') fail(locate('condition_parser'), `${type}: condition_parser '${String(parser)}' is not supported; row conditions use pandas syntax`);
+    if (parser !== 'pandas')
+      fail(
+        locate('condition_parser'),
+        `${type}: condition_parser '${String(parser)}' is not supported; row conditions use pandas syntax`,
+      );
     try {
       rowCondition = parseRowCondition(condition);
     } catch (e) {
-      fail(locate('row_condition'), `${type}: invalid row_condition '${condition}': ${(e as Error).message}`, { expectation: type, kwarg: 'row_condition' });
+      fail(locate('row_condition'), `${type}: invalid row_condition '${condition}': ${(e as Error).message}`, {
+        expectation: type,
+        kwarg: 'row_condition',
+      });
     }
   }
   const rf = resolved.result_format as ResultFormatInput | null | undefined;
@@ -118,7 +134,8 @@ export function buildSuite(
       try {
         return compileExpectation(e.expectation_type, e.kwargs, e.meta ?? {}, () => undefined, options);
       } catch (err) {
-        if (err instanceof SlipwayError) throw new SlipwayError(err.code, `expectations[${i}]: ${err.message}`, { ...err.context, index: i });
+        if (err instanceof SlipwayError)
+          throw new SlipwayError(err.code, `expectations[${i}]: ${err.message}`, { ...err.context, index: i });
         throw err;
       }
     }),

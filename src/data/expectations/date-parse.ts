@@ -11,10 +11,43 @@
  * empty strings), out-of-range fields ("2018-13-01", "Feb 30 2019", "25:00"). Known differences from
  * dateutil: its rarer forms ("10h36m28s", Julian dates, two-digit years with dayfirst) are not accepted.
  */
+import { isoMs, resolve, type Parts } from './date-fields.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const MONTH_FULL = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'tues', 'wednes', 'thur', 'thurs'];
+const MONTH_FULL = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const WEEKDAYS = [
+  'mon',
+  'tue',
+  'wed',
+  'thu',
+  'fri',
+  'sat',
+  'sun',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  'tues',
+  'wednes',
+  'thur',
+  'thurs',
+];
 const JUMP = new Set([' ', '.', ',', ';', '-', '/', "'", 'at', 'on', 'and', 'ad', 'm', 't', 'of', 'st', 'nd', 'rd', 'th', 'the']);
 
 function monthOf(word: string): number | undefined {
@@ -26,16 +59,6 @@ function monthOf(word: string): number | undefined {
   return abbr >= 0 ? abbr + 1 : undefined;
 }
 
-interface Parts {
-  ymd: { value: number; month: boolean; year: boolean }[];
-  hour?: number;
-  minute?: number;
-  second?: number;
-  micro?: number;
-  ampm?: 'am' | 'pm';
-  offsetMinutes?: number;
-}
-
 const isDigits = (t: string | undefined): boolean => t !== undefined && /^\d+$/.test(t);
 const isWord = (t: string | undefined): boolean => t !== undefined && /^[A-Za-z]+$/.test(t);
 
@@ -45,6 +68,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1
 export function parseDateutil(input: string, now: Date = new Date()): number | undefined {
   const iso = ISO.exec(input);
   if (iso) return isoMs(iso);
+  if (/[^0-9A-Za-z\s.,;:/'+-]/.test(input)) return undefined; // a character no date token uses
   const tokens = input.match(/\d+|[A-Za-z]+|\s+|./g);
   if (!tokens) return undefined;
   const p: Parts = { ymd: [] };
@@ -114,7 +138,11 @@ function number(tokens: readonly string[], i: number, p: Parts): number {
   if (nxt === ':') return time(tokens, i, p);
   // Compact forms: YYYYMMDD, YYMMDD, YYYYMMDDhhmm[ss], hhmmss after a date.
   if (p.ymd.length === 0 && (t.length === 8 || t.length === 12 || t.length === 14) && nxt !== '-' && nxt !== '/' && nxt !== '.') {
-    p.ymd.push({ value: Number(t.slice(0, 4)), month: false, year: true }, { value: Number(t.slice(4, 6)), month: false, year: false }, { value: Number(t.slice(6, 8)), month: false, year: false });
+    p.ymd.push(
+      { value: Number(t.slice(0, 4)), month: false, year: true },
+      { value: Number(t.slice(4, 6)), month: false, year: false },
+      { value: Number(t.slice(6, 8)), month: false, year: false },
+    );
     if (t.length >= 12) {
       p.hour = Number(t.slice(8, 10));
       p.minute = Number(t.slice(10, 12));
@@ -123,7 +151,11 @@ function number(tokens: readonly string[], i: number, p: Parts): number {
     return 1;
   }
   if (p.ymd.length === 0 && t.length === 6 && nxt !== '-' && nxt !== '/' && nxt !== '.') {
-    p.ymd.push({ value: Number(t.slice(0, 2)), month: false, year: true }, { value: Number(t.slice(2, 4)), month: false, year: false }, { value: Number(t.slice(4, 6)), month: false, year: false });
+    p.ymd.push(
+      { value: Number(t.slice(0, 2)), month: false, year: true },
+      { value: Number(t.slice(2, 4)), month: false, year: false },
+      { value: Number(t.slice(4, 6)), month: false, year: false },
+    );
     return 1;
   }
   if (p.ymd.length >= 3 && p.hour === undefined && (t.length === 4 || t.length === 6) && nxt !== '-' && nxt !== '/') {
@@ -180,73 +212,4 @@ function offset(tokens: readonly string[], i: number, p: Parts): number {
     return 2;
   }
   return 0;
-}
-
-/** dateutil's ymd resolution for dayfirst=False, yearfirst=False. */
-function resolve(p: Parts, now: Date): number | undefined {
-  const ymd = p.ymd;
-  if (ymd.length === 0 && p.hour === undefined) return undefined;
-  if (ymd.length > 3) return undefined;
-  let year: number | undefined;
-  let month: number | undefined;
-  let day: number | undefined;
-  const v = ymd.map((x) => x.value);
-  const mIdx = ymd.findIndex((x) => x.month);
-  const yIdx = ymd.findIndex((x) => x.year);
-  if (ymd.length === 1) {
-    if (mIdx === 0) month = v[0];
-    else if ((v[0] as number) > 31 || yIdx === 0) year = v[0];
-    else day = v[0];
-  } else if (ymd.length === 2) {
-    const [a, b] = v as [number, number];
-    if (mIdx === 0) [month, year, day] = b > 31 || yIdx === 1 ? [a, b, undefined] : [a, undefined, b];
-    else if (mIdx === 1) [year, month, day] = a > 31 || yIdx === 0 ? [a, b, undefined] : [undefined, b, a];
-    else if (a > 31 || yIdx === 0) [year, month] = [a, b];
-    else if (b > 31 || yIdx === 1) [month, year] = [a, b];
-    else [month, day] = [a, b];
-  } else if (ymd.length === 3) {
-    const [a, b, c] = v as [number, number, number];
-    if (mIdx === 0) [month, day, year] = b > 31 || yIdx === 1 ? [a, c, b] : [a, b, c];
-    else if (mIdx === 1) [year, month, day] = a > 31 || yIdx === 0 ? [a, b, c] : [c, b, a];
-    else if (mIdx === 2) [day, year, month] = b > 31 || yIdx === 1 ? [a, b, c] : [b, a, c];
-    else if (a > 31 || yIdx === 0) [year, month, day] = [a, b, c];
-    else if (a > 12) [day, month, year] = [a, b, c];
-    else [month, day, year] = [a, b, c];
-  }
-  if (year !== undefined && year < 100 && !ymd.some((x) => x.year && x.value === year)) {
-    const century = Math.floor(now.getUTCFullYear() / 100) * 100;
-    year += century;
-    if (year >= now.getUTCFullYear() + 50) year -= 100;
-  }
-  year ??= now.getUTCFullYear();
-  month ??= now.getUTCMonth() + 1;
-  day ??= now.getUTCDate();
-  let hour = p.hour ?? 0;
-  if (p.ampm === 'pm' && hour < 12) hour += 12;
-  if (p.ampm === 'am' && hour === 12) hour = 0;
-  const minute = p.minute ?? 0;
-  const second = p.second ?? 0;
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, Math.floor((p.micro ?? 0) / 1000));
-  const d = new Date(ms);
-  if (year < 100) d.setUTCFullYear(year);
-  return d.getTime() - (p.offsetMinutes ?? 0) * 60_000;
-}
-
-/** The common ISO 8601 case, without tokenizing (most date columns are written this way). */
-function isoMs(m: RegExpExecArray): number | undefined {
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((k) => Number(m[k] ?? 0)) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
-  const ms = Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000);
-  const d = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
-  if (year < 100) d.setUTCFullYear(year);
-  const tz = m[8];
-  if (tz === undefined || tz === 'Z') return d.getTime();
-  const sign = tz.startsWith('-') ? -1 : 1;
-  const digits = tz.slice(1).replace(':', '');
-  return d.getTime() - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-}
-
-export function daysIn(year: number, month: number): number {
-  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 }

@@ -18,6 +18,10 @@ export const commonKwargs = {
   batch_id: z.string().nullable().optional(),
   meta: z.record(z.string(), z.unknown()).nullable().optional(),
   notes: z.unknown().optional(),
+  // GE 0.x kwargs that 1.x dropped; accepted so that older suites still load (ignored where unused).
+  parse_strings_as_datetimes: z.boolean().nullable().optional(),
+  allow_cross_type_comparisons: z.boolean().nullable().optional(),
+  output_strftime_format: z.string().nullable().optional(),
 };
 
 export const column = z.string().min(1, 'must be a non-empty column name');
@@ -53,7 +57,8 @@ export const numericBound = z
   .optional()
   .transform((v) => v ?? null)
   .superRefine((v, ctx) => {
-    if (typeof v === 'string' && parseDateutil(v) === undefined) ctx.addIssue({ code: 'custom', message: `must be a number or a date ('${v}' is an invalid datetime format)` });
+    if (typeof v === 'string' && parseDateutil(v) === undefined)
+      ctx.addIssue({ code: 'custom', message: `must be a number or a date ('${v}' is an invalid datetime format)` });
   });
 
 export const flag = z
@@ -84,7 +89,14 @@ export function define<S extends z.ZodType>(spec: DefinitionSpec<S>): Expectatio
   };
 }
 
-const ARTICLE: Record<string, string> = { int: 'an integer', object: 'a mapping', array: 'a list', number: 'a number', string: 'a string', boolean: 'true or false' };
+const ARTICLE: Record<string, string> = {
+  int: 'an integer',
+  object: 'a mapping',
+  array: 'a list',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+};
 
 function describeIssue(issue: z.core.$ZodIssue, kwargs: Readonly<Record<string, unknown>>): ArgIssue[] {
   const kwarg = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
@@ -93,13 +105,16 @@ function describeIssue(issue: z.core.$ZodIssue, kwargs: Readonly<Record<string, 
     case 'unrecognized_keys':
       return issue.keys.map((k) => ({ kwarg: k, message: `unknown kwarg '${k}'` }));
     case 'invalid_type': {
-      if (kwarg !== undefined && issue.path.length === 1 && kwargs[kwarg] === undefined) return [{ kwarg, message: `kwarg '${kwarg}' is required` }];
+      if (kwarg !== undefined && issue.path.length === 1 && kwargs[kwarg] === undefined)
+        return [{ kwarg, message: `kwarg '${kwarg}' is required` }];
       if (!issue.message.startsWith('Invalid input')) return [{ kwarg, message: `kwarg '${kwarg}'${nested} ${issue.message}` }];
       const what = ARTICLE[issue.expected] ?? issue.expected;
       return [{ kwarg, message: `kwarg '${kwarg}'${nested} must be ${what}` }];
     }
     case 'invalid_value':
-      return [{ kwarg, message: `kwarg '${kwarg}'${nested} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
+      return [
+        { kwarg, message: `kwarg '${kwarg}'${nested} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` },
+      ];
     case 'invalid_union': {
       const input = kwarg === undefined ? undefined : kwargs[kwarg];
       if (kwarg !== undefined && input === undefined) return [{ kwarg, message: `kwarg '${kwarg}' is required` }];
@@ -121,7 +136,11 @@ export function checkBounds(
   const min = v.min_value ?? null;
   const max = v.max_value ?? null;
   if (min === null && max === null && !opts.bothNullAllowed) {
-    ctx.addIssue({ code: 'custom', path: ['min_value'], message: 'min_value and max_value cannot both be None (null): give at least one bound' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['min_value'],
+      message: 'min_value and max_value cannot both be None (null): give at least one bound',
+    });
   }
   if (min !== null && max !== null && typeof min === typeof max && (min as number) > (max as number)) {
     ctx.addIssue({ code: 'custom', path: ['min_value'], message: 'min_value cannot be greater than max_value' });

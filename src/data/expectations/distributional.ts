@@ -37,21 +37,29 @@ const klSchema = z
   .strict()
   .superRefine((a, ctx) => {
     const p = a.partition_object ?? null;
-    const fail = (message: string, path = 'partition_object') => ctx.addIssue({ code: 'custom', path: [path], message: `ValueError: ${message}` });
-    if (a.threshold !== null && a.threshold !== undefined && a.threshold < 0) fail('Threshold must be specified, greater than or equal to zero.', 'threshold');
+    const fail = (message: string, path = 'partition_object') =>
+      ctx.addIssue({ code: 'custom', path: [path], message: `ValueError: ${message}` });
+    if (a.threshold !== null && a.threshold !== undefined && a.threshold < 0)
+      fail('Threshold must be specified, greater than or equal to zero.', 'threshold');
     if (p === null) return;
     const categorical = isCategorical(p);
-    if (!categorical && !isContinuous(p)) return fail('Invalid partition object: weights must sum to 1 and match the values or bins');
-    if (a.tail_weight_holdout !== 0 && 'tail_weights' in p) fail('tail_weight_holdout must be 0 when using tail_weights in partition object', 'tail_weight_holdout');
+    if (!categorical && !isContinuous(p))
+      return fail('Invalid partition object: weights must sum to 1 and match the values or bins');
+    if (a.tail_weight_holdout !== 0 && 'tail_weights' in p)
+      fail('tail_weight_holdout must be 0 when using tail_weights in partition object', 'tail_weight_holdout');
     if (categorical) {
-      if (a.internal_weight_holdout > 0) fail('Internal weight holdout cannot be used for discrete data.', 'internal_weight_holdout');
+      if (a.internal_weight_holdout > 0)
+        fail('Internal weight holdout cannot be used for discrete data.', 'internal_weight_holdout');
       return;
     }
-    if (a.bucketize_data === false) fail('KL Divergence cannot be computed with a continuous partition object and the bucketize_data parameter set to false.');
+    if (a.bucketize_data === false)
+      fail('KL Divergence cannot be computed with a continuous partition object and the bucketize_data parameter set to false.');
     const bins = p.bins as number[];
     const infinite = bins[0] === -Infinity || bins[bins.length - 1] === Infinity;
-    if (bins[0] === -Infinity && bins[bins.length - 1] === Infinity && a.tail_weight_holdout > 0) fail('tail_weight_holdout cannot be used for partitions with infinite endpoints.', 'tail_weight_holdout');
-    if (infinite && 'tail_weights' in p) fail('There can be no tail weights for partitions with one or both endpoints at infinity');
+    if (bins[0] === -Infinity && bins[bins.length - 1] === Infinity && a.tail_weight_holdout > 0)
+      fail('tail_weight_holdout cannot be used for partitions with infinite endpoints.', 'tail_weight_holdout');
+    if (infinite && 'tail_weights' in p)
+      fail('There can be no tail weights for partitions with one or both endpoints at infinity');
   });
 
 function klAccumulator(a: z.output<typeof klSchema>): Accumulator {
@@ -70,7 +78,13 @@ function klAccumulator(a: z.output<typeof klSchema>): Accumulator {
     finish() {
       const opts = { threshold: a.threshold ?? null, tail: a.tail_weight_holdout, internal: a.internal_weight_holdout };
       if (categorical) {
-        const partition: CategoricalPartition = p !== null && isCategorical(p) ? p : { values: counts.sortedCounts().map((c) => c.value), weights: counts.sortedCounts().map((c) => c.count / counts.nonnull) };
+        const partition: CategoricalPartition =
+          p !== null && isCategorical(p)
+            ? p
+            : {
+                values: counts.sortedCounts().map((c) => c.value),
+                weights: counts.sortedCounts().map((c) => c.count / counts.nonnull),
+              };
         return klCategorical(partition, counts, opts);
       }
       if (hist) return klContinuous(p as never, hist, opts);
@@ -97,10 +111,21 @@ export const distributionalDefinitions: ExpectationDefinition[] = [
     type: 'expect_column_chisquare_test_p_value_to_be_greater_than',
     kind: 'aggregate',
     schema: z
-      .object({ column, ...commonKwargs, partition_object: z.record(z.string(), z.unknown()), p: z.number().gte(0).lte(1).nullable().optional(), tail_weight_holdout: holdout })
+      .object({
+        column,
+        ...commonKwargs,
+        partition_object: z.record(z.string(), z.unknown()),
+        p: z.number().gte(0).lte(1).nullable().optional(),
+        tail_weight_holdout: holdout,
+      })
       .strict()
       .superRefine((a, ctx) => {
-        if (!isCategorical(a.partition_object)) ctx.addIssue({ code: 'custom', path: ['partition_object'], message: 'ValueError: Invalid partition object: a categorical partition (values, weights summing to 1) is required.' });
+        if (!isCategorical(a.partition_object))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['partition_object'],
+            message: 'ValueError: Invalid partition object: a categorical partition (values, weights summing to 1) is required.',
+          });
       }),
     columns: (a) => [a.column],
     create: (a) => {
@@ -114,7 +139,11 @@ export const distributionalDefinitions: ExpectationDefinition[] = [
           const n = counts.nonnull;
           const rows = alignCategories(partition, counts);
           const naExpected = rows.filter((r) => r.weight === null).length;
-          const expected = rows.map((r) => (r.weight === null ? (n * a.tail_weight_holdout) / naExpected : r.weight * n * (naExpected > 0 ? 1 - a.tail_weight_holdout : 1)));
+          const expected = rows.map((r) =>
+            r.weight === null
+              ? (n * a.tail_weight_holdout) / naExpected
+              : r.weight * n * (naExpected > 0 ? 1 - a.tail_weight_holdout : 1),
+          );
           const observed = rows.map((r) => r.count);
           const stat = observed.reduce((s, o, i) => s + (o - (expected[i] as number)) ** 2 / (expected[i] as number), 0);
           const pValue = chiSquareSf(stat, rows.length - 1);
@@ -125,7 +154,10 @@ export const distributionalDefinitions: ExpectationDefinition[] = [
             success: pValue > (a.p ?? 0.05),
             result: {
               observed_value: pValue,
-              details: { observed_partition: { values, weights: observed.map((o) => o / sumO) }, expected_partition: { values, weights: expected.map((e) => e / sumE) } },
+              details: {
+                observed_partition: { values, weights: observed.map((o) => o / sumO) },
+                expected_partition: { values, weights: expected.map((e) => e / sumE) },
+              },
             },
           };
         },
@@ -133,4 +165,3 @@ export const distributionalDefinitions: ExpectationDefinition[] = [
     },
   }),
 ];
-

@@ -22,7 +22,12 @@ export interface DuplicateChunk {
   readonly numbers?: ArrayLike<number>;
 }
 
-export function duplicateAccumulator(columns: readonly string[], mostly: number, rf: ResultFormat, prepare: (chunk: Table) => DuplicateChunk): Accumulator {
+export function duplicateAccumulator(
+  columns: readonly string[],
+  mostly: number,
+  rf: ResultFormat,
+  prepare: (chunk: Table) => DuplicateChunk,
+): Accumulator {
   let slots: SlotTable | undefined;
   let counts = new Uint32Array(1024);
   let firstRows = new Float64Array(1024);
@@ -87,7 +92,11 @@ export function duplicateAccumulator(columns: readonly string[], mostly: number,
       for (const [k, s] of slots?.entries() ?? []) {
         if ((counts[s] as number) < 2) continue;
         const row = firstRows[s] as number;
-        firsts.push({ row, value: s in firstValues ? firstValues[s] : show ? show(k) : k, index: keepIndex ? firstIndexes[s] : row });
+        firsts.push({
+          row,
+          value: s in firstValues ? firstValues[s] : show ? show(k) : k,
+          index: keepIndex ? firstIndexes[s] : row,
+        });
       }
       firsts.sort((x, y) => x.row - y.row);
       const out = new UnexpectedCollector(rf);

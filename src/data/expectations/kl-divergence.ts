@@ -27,7 +27,10 @@ export function klCategorical(partition: CategoricalPartition, counts: ValueCoun
   const na = rows.filter((r) => r.weight === null).length;
   const qk = rows.map((r) => (r.weight === null ? o.tail / na : na > 0 ? r.weight * (1 - o.tail) : r.weight));
   const values = rows.map((r) => r.value);
-  return outcome(entropy(pk, qk), o, { observed_partition: { values, weights: pk }, expected_partition: { values, weights: qk } });
+  return outcome(entropy(pk, qk), o, {
+    observed_partition: { values, weights: pk },
+    expected_partition: { values, weights: qk },
+  });
 }
 
 export function klContinuous(p: ContinuousPartition, hist: Histogram, o: KlOptions): ExpectationOutcome {
@@ -53,11 +56,21 @@ export function klContinuous(p: ContinuousPartition, hist: Histogram, o: KlOptio
     [ew, ow] = [ew.slice(1, -1), ow.slice(1, -1)];
   } else if (bins[0] === -Infinity) {
     expectedBins = bins.slice(1);
-    [combE, tailE, combO, tailO] = [[...ew, o.tail], [ew[0] as number, o.tail], [...ow, above], [ow[0] as number, above]];
+    [combE, tailE, combO, tailO] = [
+      [...ew, o.tail],
+      [ew[0] as number, o.tail],
+      [...ow, above],
+      [ow[0] as number, above],
+    ];
     [ew, ow] = [ew.slice(1), ow.slice(1)];
   } else if (last(bins) === Infinity) {
     expectedBins = bins.slice(0, -1);
-    [combE, tailE, combO, tailO] = [[o.tail, ...ew], [o.tail, last(ew)], [below, ...ow], [below, last(ow)]];
+    [combE, tailE, combO, tailO] = [
+      [o.tail, ...ew],
+      [o.tail, last(ew)],
+      [below, ...ow],
+      [below, last(ow)],
+    ];
     [ew, ow] = [ew.slice(0, -1), ow.slice(0, -1)];
   } else {
     expectedBins = [...bins];
@@ -73,7 +86,10 @@ export function klContinuous(p: ContinuousPartition, hist: Histogram, o: KlOptio
 }
 
 /** pandas' concat of the expected weights and observed counts: partition order, then unlisted values. */
-export function alignCategories(partition: CategoricalPartition, counts: ValueCounts): { value: unknown; weight: number | null; count: number }[] {
+export function alignCategories(
+  partition: CategoricalPartition,
+  counts: ValueCounts,
+): { value: unknown; weight: number | null; count: number }[] {
   const observed = new Map(counts.sortedCounts().map((c) => [counts.keyOf(c.value), c]));
   const rows: { value: unknown; weight: number | null; count: number }[] = partition.values.map((v, i) => {
     const key = counts.keyOf(v);

@@ -43,7 +43,7 @@ export function numpyVar(a: ArrayLike<number>, ddof = 1): number {
   if (n - ddof <= 0) return NaN;
   const avg = pairwiseSum(a) / n;
   const sq = new Float64Array(n);
-  for (let i = 0; i < n; i++) sq[i] = ((avg - (a[i] as number)) ** 2);
+  for (let i = 0; i < n; i++) sq[i] = (avg - (a[i] as number)) ** 2;
   return pairwiseSum(sq) / (n - ddof);
 }
 
@@ -94,7 +94,8 @@ export function quantilesOf(values: Float64Array, qs: readonly number[], how: In
   const needed = new Set<number>();
   for (const q of qs) {
     const v = ((q * 100) / 100) * (n - 1);
-    for (const k of [Math.floor(v), Math.ceil(v), Math.min(Math.floor(v) + 1, n - 1), roundHalfEven(v)]) needed.add(Math.min(Math.max(k, 0), n - 1));
+    for (const k of [Math.floor(v), Math.ceil(v), Math.min(Math.floor(v) + 1, n - 1), roundHalfEven(v)])
+      needed.add(Math.min(Math.max(k, 0), n - 1));
   }
   let lo = 0;
   for (const k of [...needed].sort((a, b) => a - b)) {

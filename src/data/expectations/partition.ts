@@ -22,7 +22,12 @@ const close1 = (s: number) => Math.abs(s - 1) <= 1e-8 + 1e-5; // numpy allclose(
 export function isCategorical(p: unknown): p is CategoricalPartition {
   if (p === null || typeof p !== 'object') return false;
   const o = p as Record<string, unknown>;
-  return Array.isArray(o.values) && Array.isArray(o.weights) && o.values.length === o.weights.length && close1(pairwiseSum(o.weights as number[]));
+  return (
+    Array.isArray(o.values) &&
+    Array.isArray(o.weights) &&
+    o.values.length === o.weights.length &&
+    close1(pairwiseSum(o.weights as number[]))
+  );
 }
 
 export function isContinuous(p: unknown): p is ContinuousPartition {
@@ -36,7 +41,11 @@ export function isContinuous(p: unknown): p is ContinuousPartition {
     if (!Array.isArray(o.tail_weights) || o.tail_weights.length !== 2) return false;
     comb = [...(o.tail_weights as number[]), ...weights];
   }
-  return bins.length === weights.length + 1 && bins.every((b, i) => i === 0 || b > (bins[i - 1] as number)) && close1(pairwiseSum(comb));
+  return (
+    bins.length === weights.length + 1 &&
+    bins.every((b, i) => i === 0 || b > (bins[i - 1] as number)) &&
+    close1(pairwiseSum(comb))
+  );
 }
 
 /** Counts per bin as `np.histogram(values, bins)`: [e_k, e_k+1), the last bin closed; outside values ignored. */
@@ -93,10 +102,16 @@ export function entropy(pk: readonly number[], qk: readonly number[]): number {
 export function autoBins(sorted: Float64Array): number[] {
   const n = sorted.length;
   if (n === 0) return [];
-  const [min, q25, q75, max] = [0, 0.25, 0.75, 1].map((q) => quantileSorted(sorted, q, 'nearest')) as [number, number, number, number];
+  const [min, q25, q75, max] = [0, 0.25, 0.75, 1].map((q) => quantileSorted(sorted, q, 'nearest')) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const sturges = Math.log2(n + 1);
   const iqr = q75 - q25;
-  const nBins = iqr < 1e-10 ? Math.ceil(sturges) : Math.max(Math.ceil(sturges), Math.ceil((max - min) / ((2 * iqr) / n ** (1 / 3))));
+  const nBins =
+    iqr < 1e-10 ? Math.ceil(sturges) : Math.max(Math.ceil(sturges), Math.ceil((max - min) / ((2 * iqr) / n ** (1 / 3))));
   return linspace(min, max, nBins + 1);
 }
 

@@ -20,7 +20,9 @@ export function compilePythonRegex(pattern: string): RegExp {
     if (f.includes('x')) src = stripVerbose(src);
   }
   if (/\(\?[aiLmsux-]+:|\(\?\(|\(\?>|[*+?}]\+/.test(src)) {
-    throw new Error(`'${pattern}' uses a Python regex feature JavaScript lacks (scoped flags, conditionals, atomic groups or possessive quantifiers)`);
+    throw new Error(
+      `'${pattern}' uses a Python regex feature JavaScript lacks (scoped flags, conditionals, atomic groups or possessive quantifiers)`,
+    );
   }
   let out = '';
   let inClass = false;

@@ -22,7 +22,17 @@ export const resultFormatSchema = z.union([
     })
     .strict(),
 ]);
-export type ResultFormatInput = z.input<typeof resultFormatSchema>;
+/** A result_format as GE takes it: a level, or a dict with options. */
+export type ResultFormatInput =
+  | ResultFormatLevel
+  | {
+      readonly result_format: ResultFormatLevel;
+      readonly partial_unexpected_count?: number;
+      readonly unexpected_index_column_names?: readonly string[];
+      readonly include_unexpected_rows?: boolean;
+      readonly exclude_unexpected_values?: boolean;
+      readonly return_unexpected_index_query?: boolean;
+    };
 
 export const DEFAULT_RESULT_FORMAT: ResultFormat = parseResultFormat('SUMMARY');
 
@@ -31,7 +41,7 @@ export function parseResultFormat(input: ResultFormatInput): ResultFormat {
     return { level: input, partialUnexpectedCount: 20, unexpectedIndexColumnNames: undefined, excludeUnexpectedValues: false };
   }
   return {
-    level: input.result_format as ResultFormatLevel,
+    level: input.result_format,
     partialUnexpectedCount: input.partial_unexpected_count ?? 20,
     unexpectedIndexColumnNames: input.unexpected_index_column_names,
     excludeUnexpectedValues: input.exclude_unexpected_values ?? false,
@@ -68,7 +78,10 @@ export interface MapCounts {
 }
 
 /** GE's `_format_map_output`. */
-export function formatMapResult(counts: MapCounts, collected: UnexpectedCollector): { success: boolean; result: Record<string, unknown> } {
+export function formatMapResult(
+  counts: MapCounts,
+  collected: UnexpectedCollector,
+): { success: boolean; result: Record<string, unknown> } {
   const rf = collected.format;
   const { success, elementCount, nonnullCount, unexpectedCount } = counts;
   if (rf.level === 'BOOLEAN_ONLY') return { success, result: {} };
@@ -85,7 +98,11 @@ export function formatMapResult(counts: MapCounts, collected: UnexpectedCollecto
       percentNonmissing = percentTotal;
     }
   }
-  const result: Record<string, unknown> = { element_count: elementCount, unexpected_count: unexpectedCount, unexpected_percent: percentNonmissing };
+  const result: Record<string, unknown> = {
+    element_count: elementCount,
+    unexpected_count: unexpectedCount,
+    unexpected_percent: percentNonmissing,
+  };
   const showValues = !rf.excludeUnexpectedValues;
   const partial = rf.partialUnexpectedCount;
   if (showValues) result.partial_unexpected_list = collected.values.slice(0, partial);
@@ -97,7 +114,8 @@ export function formatMapResult(counts: MapCounts, collected: UnexpectedCollecto
     result.unexpected_percent_nonmissing = percentNonmissing;
   }
   if (rf.level === 'BASIC') return { success, result };
-  if (showValues && partial > 0) result.partial_unexpected_counts = partialCounts(collected.values, partial);
+  const valueCounts = showValues && partial > 0 ? partialCounts(collected.values, partial) : undefined;
+  if (valueCounts) result.partial_unexpected_counts = valueCounts;
   if (partial > 0) result.partial_unexpected_index_list = collected.indexes.slice(0, partial);
   if (rf.level === 'SUMMARY') return { success, result };
   if (showValues) result.unexpected_list = collected.values;
@@ -107,9 +125,11 @@ export function formatMapResult(counts: MapCounts, collected: UnexpectedCollecto
 
 /**
  * GE's partial_unexpected_counts: `Counter(values).most_common(n)` (ties keep first appearance), then
- * sorted by count descending and value ascending. Records (multicolumn values) count as tuples.
+ * sorted by count descending and value ascending; records count as tuples of their values. Where
+ * Python's sort would meet a string and a number at equal counts it raises, and GE then leaves the
+ * key out, so this returns undefined. (Nulls are counted as one value; GE counts each NaN apart.)
  */
-export function partialCounts(values: readonly unknown[], n: number): { value: unknown; count: number }[] {
+export function partialCounts(values: readonly unknown[], n: number): { value: unknown; count: number }[] | undefined {
   const counts = new Map<string, { value: unknown; count: number }>();
   for (const v of values) {
     const value = v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.values(v) : v;
@@ -119,13 +139,26 @@ export function partialCounts(values: readonly unknown[], n: number): { value: u
     else counts.set(key, { value, count: 1 });
   }
   const top = [...counts.values()].sort((a, b) => b.count - a.count).slice(0, n);
-  return top.sort((a, b) => b.count - a.count || orderKey(a.value, b.value));
+  try {
+    return top.sort((a, b) => b.count - a.count || pyCompare(a.value, b.value));
+  } catch {
+    return undefined;
+  }
 }
 
-function orderKey(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = JSON.stringify(a) ?? '';
-  const sb = JSON.stringify(b) ?? '';
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
+/** Python's `<` ordering for the values results hold; throws where Python raises a TypeError. */
+function pyCompare(a: unknown, b: unknown): number {
+  if (a === null || b === null) return 0; // NaN-like: neither is less
+  const x = typeof a === 'boolean' ? Number(a) : a;
+  const y = typeof b === 'boolean' ? Number(b) : b;
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  if (typeof x === 'string' && typeof y === 'string') return x < y ? -1 : x > y ? 1 : 0;
+  if (Array.isArray(x) && Array.isArray(y)) {
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const c = pyCompare(x[i], y[i]);
+      if (c !== 0 || x[i] !== y[i]) return c;
+    }
+    return x.length - y.length;
+  }
+  throw new TypeError('unorderable values');
 }

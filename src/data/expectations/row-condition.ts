@@ -36,7 +36,8 @@ function pyCompare(op: CmpOp, a: unknown, b: unknown): boolean {
   if (a === null || a === undefined || b === null || b === undefined) return op === '!=';
   const x = typeof a === 'boolean' ? Number(a) : a;
   const y = typeof b === 'boolean' ? Number(b) : b;
-  if ((typeof x === 'number' && typeof y === 'number') || (typeof x === 'string' && typeof y === 'string')) return apply(op, x, y);
+  if ((typeof x === 'number' && typeof y === 'number') || (typeof x === 'string' && typeof y === 'string'))
+    return apply(op, x, y);
   if (op === '==' || op === '!=') return op === '!=';
   throw new ExpectationError(`row_condition: '${op}' not supported between '${typeof a}' and '${typeof b}' values`, 'TypeError');
 }
@@ -93,7 +94,8 @@ export function evaluateCondition(e: Expr, chunk: Table): Uint8Array {
     case 'or': {
       const a = evaluateCondition(e.left, chunk);
       const b = evaluateCondition(e.right, chunk);
-      for (let i = 0; i < n; i++) a[i] = e.k === 'and' ? (a[i] as number) & (b[i] as number) : (a[i] as number) | (b[i] as number);
+      for (let i = 0; i < n; i++)
+        a[i] = e.k === 'and' ? (a[i] as number) & (b[i] as number) : (a[i] as number) | (b[i] as number);
       return a;
     }
     case 'not': {
@@ -119,7 +121,10 @@ export function evaluateCondition(e: Expr, chunk: Table): Uint8Array {
     case 'isin': {
       const col = operandColumn(e.e, chunk);
       const isNull = nullTester(col);
-      const member = memberTest(col, e.items.filter((x) => x !== null));
+      const member = memberTest(
+        col,
+        e.items.filter((x) => x !== null),
+      );
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) out[i] = (!isNull(i) && member(i)) !== e.negate ? 1 : 0;
       return out;

@@ -41,7 +41,8 @@ export class Float64Slots implements SlotTable {
 
   private hash(k: number): number {
     let h: number;
-    if ((k | 0) === k) h = k; // 32-bit integers (ids, counts) skip the float-bits read
+    if ((k | 0) === k)
+      h = k; // 32-bit integers (ids, counts) skip the float-bits read
     else {
       scratch[0] = k;
       h = (bits[0] as number) ^ (bits[1] as number);
@@ -61,7 +62,15 @@ export class Float64Slots implements SlotTable {
     const keys = this.keys;
     const slots = this.slots;
     const mask = this.mask;
-    let i = this.hash(k) & mask;
+    let h: number;
+    if ((k | 0) === k) h = k;
+    else {
+      scratch[0] = k;
+      h = (bits[0] as number) ^ (bits[1] as number);
+    }
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    let i = (h ^ (h >>> 16)) & mask;
     let s = slots[i] as number;
     while (s !== -1) {
       if (keys[i] === k) return s;

@@ -6,7 +6,7 @@
  * date (no February 30; a year defaults to 1900, so "%m-%d" rejects 02-29). Locale-dependent directives
  * use the C locale (English month and weekday names, AM/PM). %c, %x and %X are not supported.
  */
-import { daysIn } from './date-parse.js';
+import { daysIn } from './date-fields.js';
 
 const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december';
 const MONTHS_ABBR = 'jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec';

@@ -8,10 +8,23 @@
 
 type Value = number | Date | { readonly ms: number } | string | boolean | null;
 
-const UNITS: Record<string, number> = { weeks: 604_800_000, days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1000, milliseconds: 1 };
+const UNITS: Record<string, number> = {
+  weeks: 604_800_000,
+  days: 86_400_000,
+  hours: 3_600_000,
+  minutes: 60_000,
+  seconds: 1000,
+  milliseconds: 1,
+};
 
 export function isParameter(v: unknown): v is { $PARAMETER: string } {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as Record<string, unknown>).$PARAMETER === 'string';
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 1 &&
+    typeof (v as Record<string, unknown>).$PARAMETER === 'string'
+  );
 }
 
 /** Replaces every `{$PARAMETER}` inside a kwargs value. */
@@ -38,9 +51,20 @@ function evaluate(src: string, params: Readonly<Record<string, unknown>>, now: D
   };
   const combine = (op: string, a: Value, b: Value): Value => {
     const ms = (v: Value) => (v instanceof Date ? v.getTime() : typeof v === 'object' && v !== null ? v.ms : NaN);
-    if (typeof a === 'number' && typeof b === 'number') return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
-    if (a instanceof Date && !(b instanceof Date) && (op === '+' || op === '-')) return new Date(a.getTime() + (op === '+' ? ms(b) : -ms(b)));
-    if (typeof a === 'object' && a !== null && !(a instanceof Date) && typeof b === 'object' && b !== null && !(b instanceof Date) && (op === '+' || op === '-')) return { ms: op === '+' ? a.ms + b.ms : a.ms - b.ms };
+    if (typeof a === 'number' && typeof b === 'number')
+      return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+    if (a instanceof Date && !(b instanceof Date) && (op === '+' || op === '-'))
+      return new Date(a.getTime() + (op === '+' ? ms(b) : -ms(b)));
+    if (
+      typeof a === 'object' &&
+      a !== null &&
+      !(a instanceof Date) &&
+      typeof b === 'object' &&
+      b !== null &&
+      !(b instanceof Date) &&
+      (op === '+' || op === '-')
+    )
+      return { ms: op === '+' ? a.ms + b.ms : a.ms - b.ms };
     return fail(`cannot apply '${op}'`);
   };
   const expr = (): Value => {
@@ -75,7 +99,7 @@ function evaluate(src: string, params: Readonly<Record<string, unknown>>, now: D
         take('=');
         const amount = factor();
         if (UNITS[unit] === undefined || typeof amount !== 'number') fail(`bad timedelta argument '${unit}'`);
-        ms += amount as number * (UNITS[unit] as number);
+        ms += (amount as number) * (UNITS[unit] as number);
         if (toks[p] === ',') p++;
       }
       take(')');

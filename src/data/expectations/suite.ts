@@ -20,10 +20,28 @@
  * mostly outside [0, 1], invalid regex, strftime format or row_condition.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { compileExpectation, type ExpectationSuite, type LoadedExpectation, type LoadOptions, type Locator } from './compile.js';
-import { fail } from './compile.js';
+import {
+  compileExpectation,
+  fail,
+  type ExpectationSuite,
+  type LoadedExpectation,
+  type LoadOptions,
+  type Locator,
+} from './compile.js';
 
-const GE_ITEM_KEYS = new Set(['expectation_type', 'type', 'kwargs', 'meta', 'id', 'ge_cloud_id', 'rendered_content', 'notes', 'description', 'severity', 'expectation_context']);
+const GE_ITEM_KEYS = new Set([
+  'expectation_type',
+  'type',
+  'kwargs',
+  'meta',
+  'id',
+  'ge_cloud_id',
+  'rendered_content',
+  'notes',
+  'description',
+  'severity',
+  'expectation_context',
+]);
 
 export function loadSuite(text: string, options: LoadOptions = {}): ExpectationSuite {
   const file = options.file ?? '<suite>';
@@ -55,7 +73,11 @@ export function loadSuite(text: string, options: LoadOptions = {}): ExpectationS
   return { name, meta, expectations };
 }
 
-function loadItem(item: Node, at: (n: Node | null | undefined) => { file: string; line: number; col: number }, options: LoadOptions): LoadedExpectation {
+function loadItem(
+  item: Node,
+  at: (n: Node | null | undefined) => { file: string; line: number; col: number },
+  options: LoadOptions,
+): LoadedExpectation {
   if (!isMap(item)) return fail(at(item), 'an expectation must be a mapping');
   const keys = item.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
   let type: string;
@@ -64,7 +86,11 @@ function loadItem(item: Node, at: (n: Node | null | undefined) => { file: string
   if (keys.includes('expectation_type') || keys.includes('type')) {
     const typeNode = (item.get('expectation_type', true) ?? item.get('type', true)) as Node | undefined;
     const unknown = item.items.find((p) => isScalar(p.key) && !GE_ITEM_KEYS.has(String(p.key.value)));
-    if (unknown) fail(at(unknown.key as Node), `unknown key '${String((unknown.key as { value: unknown }).value)}' in an expectation (expected expectation_type, kwargs, meta)`);
+    if (unknown)
+      fail(
+        at(unknown.key as Node),
+        `unknown key '${String((unknown.key as { value: unknown }).value)}' in an expectation (expected expectation_type, kwargs, meta)`,
+      );
     if (!isScalar(typeNode) || typeof typeNode.value !== 'string') return fail(at(item), 'expectation_type must be a string');
     type = typeNode.value;
     kwargsNode = item.get('kwargs', true) as Node | undefined;
@@ -72,16 +98,21 @@ function loadItem(item: Node, at: (n: Node | null | undefined) => { file: string
   } else {
     const names = item.items.filter((p) => !(isScalar(p.key) && p.key.value === 'meta'));
     const only = names[0];
-    if (names.length !== 1 || !only || !isScalar(only.key)) return fail(at(item), 'an expectation in the short form has exactly one key, its type (plus an optional meta)');
+    if (names.length !== 1 || !only || !isScalar(only.key))
+      return fail(at(item), 'an expectation in the short form has exactly one key, its type (plus an optional meta)');
     type = String(only.key.value);
     kwargsNode = only.value as Node | null;
     metaNode = item.get('meta', true) as Node | undefined;
   }
-  if (kwargsNode && !isMap(kwargsNode) && !(isScalar(kwargsNode) && kwargsNode.value === null)) fail(at(kwargsNode), `kwargs of ${type} must be a mapping`);
+  if (kwargsNode && !isMap(kwargsNode) && !(isScalar(kwargsNode) && kwargsNode.value === null))
+    fail(at(kwargsNode), `kwargs of ${type} must be a mapping`);
   const kwargs = (isMap(kwargsNode) ? kwargsNode.toJSON() : {}) as Record<string, unknown>;
   const meta = (metaNode?.toJSON() ?? {}) as Record<string, unknown>;
   const locate: Locator = (kwarg) => {
-    const pair = kwarg !== undefined && isMap(kwargsNode) ? (kwargsNode as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === kwarg) : undefined;
+    const pair =
+      kwarg !== undefined && isMap(kwargsNode)
+        ? (kwargsNode as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === kwarg)
+        : undefined;
     return at((pair?.key as Node | undefined) ?? (kwarg !== undefined && kwargsNode ? kwargsNode : item));
   };
   return compileExpectation(type, kwargs, meta, locate, options);

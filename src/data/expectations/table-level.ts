@@ -10,7 +10,10 @@ import { checkBounds, column, commonKwargs, define, integer } from './define.js'
 import type { Accumulator, ExpectationDefinition, ExpectationOutcome } from './types.js';
 
 const count = integer.gte(0, 'must be greater than or equal to 0');
-const optionalCount = count.nullable().optional().transform((v) => v ?? null);
+const optionalCount = count
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
 
 /** Sees the schema and counts the considered rows. */
 function tableAccumulator(finish: (columns: readonly string[], rows: number) => ExpectationOutcome): Accumulator {
@@ -26,9 +29,20 @@ function tableAccumulator(finish: (columns: readonly string[], rows: number) => 
   };
 }
 
-const bounds = { min_value: optionalCount, max_value: optionalCount, strict_min: z.boolean().nullable().optional(), strict_max: z.boolean().nullable().optional() };
-const between = (a: { min_value: number | null; max_value: number | null; strict_min?: boolean | null; strict_max?: boolean | null }, observed: number) =>
-  betweenOutcome({ kind: 'number', value: observed }, { min_value: a.min_value, max_value: a.max_value, strict_min: a.strict_min ?? false, strict_max: a.strict_max ?? false });
+const bounds = {
+  min_value: optionalCount,
+  max_value: optionalCount,
+  strict_min: z.boolean().nullable().optional(),
+  strict_max: z.boolean().nullable().optional(),
+};
+const between = (
+  a: { min_value: number | null; max_value: number | null; strict_min?: boolean | null; strict_max?: boolean | null },
+  observed: number,
+) =>
+  betweenOutcome(
+    { kind: 'number', value: observed },
+    { min_value: a.min_value, max_value: a.max_value, strict_min: a.strict_min ?? false, strict_max: a.strict_max ?? false },
+  );
 
 export const tableDefinitions: ExpectationDefinition[] = [
   define({
@@ -73,10 +87,12 @@ export const tableDefinitions: ExpectationDefinition[] = [
     create: (a) =>
       tableAccumulator((cols) => {
         const expected = a.column_list;
-        if (expected === null || (expected.length === cols.length && expected.every((c, i) => c === cols[i]))) return { success: true, result: { observed_value: [...cols] } };
+        if (expected === null || (expected.length === cols.length && expected.every((c, i) => c === cols[i])))
+          return { success: true, result: { observed_value: [...cols] } };
         const mismatched = [];
         for (let i = 0; i < Math.max(expected.length, cols.length); i++) {
-          if (expected[i] !== cols[i]) mismatched.push({ 'Expected Column Position': i, Expected: expected[i] ?? null, Found: cols[i] ?? null });
+          if (expected[i] !== cols[i])
+            mismatched.push({ 'Expected Column Position': i, Expected: expected[i] ?? null, Found: cols[i] ?? null });
         }
         return { success: false, result: { observed_value: [...cols], details: { mismatched } } };
       }),
@@ -84,7 +100,9 @@ export const tableDefinitions: ExpectationDefinition[] = [
   define({
     type: 'expect_table_columns_to_match_set',
     kind: 'table',
-    schema: z.object({ ...commonKwargs, column_set: z.array(z.string()).nullable(), exact_match: z.boolean().nullable().optional() }).strict(),
+    schema: z
+      .object({ ...commonKwargs, column_set: z.array(z.string()).nullable(), exact_match: z.boolean().nullable().optional() })
+      .strict(),
     columns: () => [],
     create: (a) =>
       tableAccumulator((cols) => {

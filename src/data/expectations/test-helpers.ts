@@ -5,13 +5,22 @@ import type { ResultFormatInput } from './result-format.js';
 import type { ExpectationValidationResult, SuiteValidationResult } from './types.js';
 import { createValidator, validateTable } from './validate.js';
 
-export function table(data: Readonly<Record<string, readonly unknown[]>>, types: Readonly<Record<string, ColumnType>> = {}): Table {
+export function table(
+  data: Readonly<Record<string, readonly unknown[]>>,
+  types: Readonly<Record<string, ColumnType>> = {},
+): Table {
   return tableFromColumns(data, types);
 }
 
-export function run(type: string, kwargs: Record<string, unknown>, data: Table | Readonly<Record<string, readonly unknown[]>>, resultFormat: ResultFormatInput = 'COMPLETE'): ExpectationValidationResult {
+export function run(
+  type: string,
+  kwargs: Record<string, unknown>,
+  data: Table | Readonly<Record<string, readonly unknown[]>>,
+  resultFormat: ResultFormatInput = 'COMPLETE',
+): ExpectationValidationResult {
   const t = 'columns' in data && 'rowCount' in data ? (data as Table) : table(data as Record<string, unknown[]>);
-  return validateTable(buildSuite([{ expectation_type: type, kwargs }]), t, { resultFormat }).results[0] as ExpectationValidationResult;
+  return validateTable(buildSuite([{ expectation_type: type, kwargs }]), t, { resultFormat })
+    .results[0] as ExpectationValidationResult;
 }
 
 /** The same table cut into chunks of `size` rows, each with its rowOffset (and its own string dictionaries). */
@@ -37,7 +46,11 @@ export function chunks(t: Table, size: number): Table[] {
   return out;
 }
 
-export function runChunked(kwargsList: { expectation_type: string; kwargs: Record<string, unknown> }[], parts: readonly Table[], resultFormat: ResultFormatInput = 'COMPLETE'): SuiteValidationResult {
+export function runChunked(
+  kwargsList: { expectation_type: string; kwargs: Record<string, unknown> }[],
+  parts: readonly Table[],
+  resultFormat: ResultFormatInput = 'COMPLETE',
+): SuiteValidationResult {
   const v = createValidator(buildSuite(kwargsList), { resultFormat });
   for (const p of parts) v.consume(p);
   return v.finish();

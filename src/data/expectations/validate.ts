@@ -10,7 +10,13 @@ import type { ExpectationSuite, LoadedExpectation } from './compile.js';
 import { conditionColumns } from './row-condition-parse.js';
 import { evaluateCondition } from './row-condition.js';
 import { DEFAULT_RESULT_FORMAT, parseResultFormat, type ResultFormatInput } from './result-format.js';
-import { ExpectationError, type Accumulator, type ExpectationValidationResult, type ResultFormat, type SuiteValidationResult } from './types.js';
+import {
+  ExpectationError,
+  type Accumulator,
+  type ExpectationValidationResult,
+  type ResultFormat,
+  type SuiteValidationResult,
+} from './types.js';
 
 export interface ValidateOptions {
   /** Suite-wide result format (default SUMMARY); a result_format kwarg overrides it per expectation. */
@@ -45,7 +51,10 @@ export function createValidator(suite: ExpectationSuite, options: ValidateOption
   const raise = (s: Slot, err: unknown) => {
     const catching = s.e.catchExceptions ?? options.catchExceptions ?? true;
     if (!catching || !(err instanceof ExpectationError)) {
-      if (err instanceof ExpectationError) throw new SlipwayError('INVALID_PARAMETER_VALUE', `${s.e.config.expectation_type}: ${err.message}`, { expectation: s.e.config.expectation_type });
+      if (err instanceof ExpectationError)
+        throw new SlipwayError('INVALID_PARAMETER_VALUE', `${s.e.config.expectation_type}: ${err.message}`, {
+          expectation: s.e.config.expectation_type,
+        });
       throw err;
     }
     s.error = err;
@@ -58,7 +67,11 @@ export function createValidator(suite: ExpectationSuite, options: ValidateOption
         try {
           if (!s.checked) {
             s.checked = true;
-            const needed = [...s.e.definition.columns(s.e.args), ...(s.e.rowCondition ? conditionColumns(s.e.rowCondition) : []), ...(s.rf.unexpectedIndexColumnNames ?? [])];
+            const needed = [
+              ...s.e.definition.columns(s.e.args),
+              ...(s.e.rowCondition ? conditionColumns(s.e.rowCondition) : []),
+              ...(s.rf.unexpectedIndexColumnNames ?? []),
+            ];
             const missing = needed.find((c) => !chunk.columns.some((col) => col.name === c));
             if (missing !== undefined) throw new ExpectationError(`column '${missing}' does not exist`, 'KeyError');
           }
@@ -99,11 +112,21 @@ export function createValidator(suite: ExpectationSuite, options: ValidateOption
             success: false,
             result: {},
             meta: {},
-            exception_info: { raised_exception: true, exception_message: err.message, exception_traceback: `${python}: ${err.message}` },
+            exception_info: {
+              raised_exception: true,
+              exception_message: err.message,
+              exception_traceback: `${python}: ${err.message}`,
+            },
           };
         }
         const result = s.rf.level === 'BOOLEAN_ONLY' ? {} : outcome.result;
-        return { expectation_config: config, success: outcome.success, result, meta: {}, exception_info: { raised_exception: false, exception_message: null, exception_traceback: null } };
+        return {
+          expectation_config: config,
+          success: outcome.success,
+          result,
+          meta: {},
+          exception_info: { raised_exception: false, exception_message: null, exception_traceback: null },
+        };
       });
       const ok = results.filter((r) => r.success).length;
       return {
@@ -127,7 +150,11 @@ export function validateTable(suite: ExpectationSuite, table: Table, options?: V
   return v.finish();
 }
 
-export async function validateChunks(suite: ExpectationSuite, chunks: AsyncIterable<Table> | Iterable<Table>, options?: ValidateOptions): Promise<SuiteValidationResult> {
+export async function validateChunks(
+  suite: ExpectationSuite,
+  chunks: AsyncIterable<Table> | Iterable<Table>,
+  options?: ValidateOptions,
+): Promise<SuiteValidationResult> {
   const v = createValidator(suite, options);
   for await (const chunk of chunks) v.consume(chunk);
   return v.finish();

@@ -83,6 +83,9 @@ export class ValueCounts {
   modes(): unknown[] {
     let top = 0;
     for (const c of this.counts.values()) if (c > top) top = c;
-    return [...this.counts].filter(([, c]) => c === top && top > 0).map(([k]) => this.show(k)).sort(compareValues);
+    return [...this.counts]
+      .filter(([, c]) => c === top && top > 0)
+      .map(([k]) => this.show(k))
+      .sort(compareValues);
   }
 }

@@ -45,7 +45,7 @@ export function valueReader(col: Column): (i: number) => unknown {
   switch (col.kind) {
     case 'number': {
       const { values, valid } = col;
-      return (i) => (valid !== undefined && valid[i] === 0) || Number.isNaN(values[i]) ? null : values[i];
+      return (i) => ((valid !== undefined && valid[i] === 0) || Number.isNaN(values[i]) ? null : values[i]);
     }
     case 'boolean': {
       const { values, valid } = col;
@@ -53,7 +53,7 @@ export function valueReader(col: Column): (i: number) => unknown {
     }
     case 'timestamp': {
       const { values, valid } = col;
-      return (i) => (valid !== undefined && valid[i] === 0) || Number.isNaN(values[i]) ? null : isoFromMs(values[i] as number);
+      return (i) => ((valid !== undefined && valid[i] === 0) || Number.isNaN(values[i]) ? null : isoFromMs(values[i] as number));
     }
     case 'string': {
       const { codes, dictionary } = col;
@@ -114,7 +114,10 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => k in (b as object) && pyEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => k in (b as object) && pyEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 /** A Map/Set key with Python hashing's equalities for the common cases (true ≡ 1, 1 ≡ 1.0). */
@@ -124,7 +127,8 @@ export function valueKey(v: unknown): unknown {
   return v;
 }
 
-const rank = (v: unknown): number => (v === null || v === undefined ? 0 : typeof v === 'number' || typeof v === 'boolean' ? 1 : typeof v === 'string' ? 2 : 3);
+const rank = (v: unknown): number =>
+  v === null || v === undefined ? 0 : typeof v === 'number' || typeof v === 'boolean' ? 1 : typeof v === 'string' ? 2 : 3;
 
 /** A total order: nulls, then numbers, then strings (by code point), then anything else by JSON. */
 export function compareValues(a: unknown, b: unknown): number {
