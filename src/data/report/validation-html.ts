@@ -63,7 +63,7 @@ main{padding:24px 32px;max-width:1100px}
 .badge{display:inline-block;font-size:11px;font-weight:600;padding:2px 8px;border-radius:10px;margin-right:8px;color:#fff;background:#12b76a}
 .fail .badge{background:#d92d20}.error .badge{background:#f79009}
 table{border-collapse:collapse;margin-top:6px}td,th{padding:3px 10px 3px 0;text-align:left;vertical-align:top}
-th{color:#667085;font-weight:500}code{font-family:ui-monospace,Menlo,monospace;font-size:12.5px}
+th{color:#667085;font-weight:500}code{font-family:ui-monospace,Menlo,monospace;font-size:12.5px;overflow-wrap:anywhere}
 .bar{height:8px;background:#eaecf0;border-radius:4px;overflow:hidden;width:220px;display:inline-block;vertical-align:middle}
 .bar i{display:block;height:100%;background:#d92d20}
 .values code{background:#f2f4f7;padding:1px 5px;border-radius:4px;margin:0 4px 4px 0;display:inline-block}
