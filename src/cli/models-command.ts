@@ -2,8 +2,11 @@ import type { Command } from 'commander';
 import { invalid } from '../errors.js';
 import {
   type ModelVersion, approveVersion, createModelVersion, createRegisteredModel, deleteAlias, getModelVersion,
-  getRegisteredModel, hasRegisteredModel, listApprovals, listRegisteredModels, modelHistory, searchModelVersions, setAlias,
+  getRegisteredModel, hasRegisteredModel, listApprovals, listBlessings, listRegisteredModels, modelHistory, promote, searchModelVersions,
+  setAlias, aliasPolicyFromConfig,
 } from '../registry/index.js';
+import { loadPipeline } from '../config/index.js';
+import { findPipelineFile } from '../pipeline/index.js';
 import { formatTime, printJson, printLine, printTable } from './output.js';
 import { collect, parseKeyValue } from './parse-args.js';
 import { withStore } from './with-store.js';
@@ -97,6 +100,27 @@ export function modelsCommand(program: Command): void {
       printLine(`${approval.approver} ${approval.decision} ${name} version ${version} for @${approval.target}.`);
     });
 
+  cmd.command('promote <name> <version>')
+    .description("move an alias to a version if the alias's policy is met (a passed gate; an approval where slipway.yaml requires one)")
+    .requiredOption('--to <alias>', 'the alias, e.g. production')
+    .option('-r, --reason <text>', 'why, for the history and audit log', '')
+    .option('--json', 'print JSON: {"name", "alias", "version"}')
+    .action(async (name: string, version: string, o: { to: string; reason: string; json?: boolean }) => {
+      const policy = aliasPolicyFromConfig(await projectRegistrySection(), o.to);
+      const mv = await withStore((s) => promote(s, name, version, o.to, { reason: o.reason, policy }));
+      if (o.json) return printJson({ name, alias: o.to, version: mv.version });
+      printLine(`${name}@${o.to} -> version ${mv.version}.`);
+    });
+
+  cmd.command('blessings <name> [version]')
+    .description('gate verdicts recorded on a model (or one version)')
+    .option('--json', 'print JSON: {"blessings": [{id, name, version, target, baseline_version, passed, rules, run_id, actor, time}]}')
+    .action(async (name: string, version: string | undefined, o: { json?: boolean }) => {
+      const blessings = await withStore((s) => listBlessings(s, name, version));
+      if (o.json) return printJson({ blessings });
+      printTable(['VERSION', 'FOR', 'PASSED', 'BASELINE', 'BY', 'WHEN'], blessings.map((b) => [b.version, b.target, b.passed ? 'yes' : 'no', b.baseline_version ?? '-', b.actor, formatTime(b.time)]));
+    });
+
   cmd.command('history <name>')
     .description('which version held which alias or stage, when, who moved it and why')
     .option('--alias <alias>', 'only this alias or stage')
@@ -111,6 +135,17 @@ export function modelsCommand(program: Command): void {
         formatTime(h.time), h.kind, h.target, h.version ?? '(removed)', h.previous_version ?? '', h.actor, h.reason,
       ]));
     });
+}
+
+/** slipway.yaml's `registry:` section when the command runs inside a project, else undefined. */
+async function projectRegistrySection(): Promise<unknown> {
+  let file: string;
+  try {
+    file = findPipelineFile(process.cwd());
+  } catch {
+    return undefined;
+  }
+  return (await loadPipeline(file)).extra.registry;
 }
 
 function printVersion(v: ModelVersion): void {

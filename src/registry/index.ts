@@ -19,3 +19,8 @@ export { aliasAt, modelHistory } from './history.js';
 export type { ModelUri } from './model-uri.js';
 export { parseModelUri, resolveModelUri } from './model-uri.js';
 export { parseVersion } from './read-versions.js';
+export type { Blessing, RecordBlessingInput } from './blessings.js';
+export { isBlessed, listBlessings, recordBlessing } from './blessings.js';
+export type { AliasPolicy } from './promote.js';
+export { promote } from './promote.js';
+export { aliasPolicyFromConfig } from './alias-policy.js';

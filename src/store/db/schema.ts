@@ -205,6 +205,22 @@ export interface RunCacheTable {
   created_time: Millis;
 }
 
+/** A gate's verdict on a version for an alias policy (passed or not), with every rule's numbers. */
+export interface BlessingsTable {
+  id: Generated<number | string>;
+  name: string;
+  version: number;
+  /** The alias policy the gate was for, e.g. 'production'. */
+  target: string;
+  baseline_version: number | null;
+  passed: number;
+  /** JSON: the gate's rule outcomes. */
+  rules: string;
+  run_id: string | null;
+  actor: string;
+  time: Millis;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -224,4 +240,5 @@ export interface Database {
   approvals: ApprovalsTable;
   audit_log: AuditLogTable;
   run_cache: RunCacheTable;
+  blessings: BlessingsTable;
 }

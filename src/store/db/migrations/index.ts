@@ -4,6 +4,7 @@ import { initial } from './001-initial.js';
 import { defaultExperiment } from './002-default-experiment.js';
 import { versionCounter } from './003-version-counter.js';
 import { runCache } from './004-run-cache.js';
+import { blessings } from './005-blessings.js';
 
 /**
  * Every schema version, in order. Names sort lexically, which is the order Kysely applies them in;
@@ -15,6 +16,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '002-default-experiment': defaultExperiment(),
     '003-version-counter': versionCounter(dialect),
     '004-run-cache': runCache(),
+    '005-blessings': blessings(dialect),
   };
 }
 
