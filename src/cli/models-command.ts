@@ -3,7 +3,7 @@ import { invalid } from '../errors.js';
 import {
   type ModelVersion, approveVersion, createModelVersion, createRegisteredModel, deleteAlias, getModelVersion,
   getRegisteredModel, hasRegisteredModel, listApprovals, listBlessings, listRegisteredModels, modelHistory, promote, searchModelVersions,
-  setAlias, aliasPolicyFromConfig,
+  setAlias, aliasPolicyFromConfig, modelCard,
 } from '../registry/index.js';
 import { loadPipeline } from '../config/index.js';
 import { findPipelineFile } from '../pipeline/index.js';
@@ -110,6 +110,15 @@ export function modelsCommand(program: Command): void {
       const mv = await withStore((s) => promote(s, name, version, o.to, { reason: o.reason, policy }));
       if (o.json) return printJson({ name, alias: o.to, version: mv.version });
       printLine(`${name}@${o.to} -> version ${mv.version}.`);
+    });
+
+  cmd.command('card <name> <version>')
+    .description('a model card (Markdown): lineage, metrics, fairness, gate results, approvals, alias history')
+    .option('--json', 'print JSON: {"name", "version", "markdown"}')
+    .action(async (name: string, version: string, o: { json?: boolean }) => {
+      const markdown = await withStore((s) => modelCard(s, name, version));
+      if (o.json) return printJson({ name, version, markdown });
+      process.stdout.write(markdown);
     });
 
   cmd.command('blessings <name> [version]')

@@ -24,3 +24,4 @@ export { isBlessed, listBlessings, recordBlessing } from './blessings.js';
 export type { AliasPolicy } from './promote.js';
 export { promote } from './promote.js';
 export { aliasPolicyFromConfig } from './alias-policy.js';
+export { modelCard } from './model-card.js';

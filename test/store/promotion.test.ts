@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/audit/index.js';
 import {
   approveVersion, createModelVersion, createRegisteredModel, getVersionByAlias, isBlessed, listBlessings, modelHistory, promote,
-  recordBlessing,
+  modelCard, recordBlessing,
 } from '../../src/registry/index.js';
+import { createRun, logBatch, logInputs } from '../../src/tracking/index.js';
 import { BACKENDS } from '../backends.js';
 import { createTestStore, expectCode, type TestStore, withActor } from '../helpers/test-store.js';
 
@@ -58,6 +59,31 @@ for (const backend of BACKENDS) {
       await approveVersion(withActor(t.store, 'bob'), 'churn', 1, { target: 'production' });
       await promote(t.store, 'churn', 1, 'production', { policy, reason: 'approved' });
       expect((await getVersionByAlias(t.store, 'churn', 'production')).version).toBe('1');
+    });
+
+    it('writes a model card with lineage, metrics, fairness, gates, approvals and alias history', async () => {
+      const run = await createRun(t.store, { runName: 'fit', sourceGitCommit: 'a'.repeat(40) });
+      await logBatch(t.store, run.info.run_id, {
+        params: [{ key: 'max_iter', value: '100' }],
+        metrics: [{ key: 'accuracy', value: 0.8675 }, { key: 'fairness.sex.demographic_parity_ratio', value: 0.31 }],
+      });
+      await logInputs(t.store, run.info.run_id, [{ name: 'train.csv', digest: 'b'.repeat(64), context: 'training', source: 'data/train.csv', size: 10 }]);
+      await createModelVersion(t.store, 'churn', { source: join(dir, 'model.onnx'), runId: run.info.run_id, description: 'gbdt | v2' });
+      await recordBlessing(t.store, 'churn', 2, { target: 'production', baselineVersion: 1, passed: true, rules: [{ metric: 'accuracy', status: 'passed', message: '0.8675 >= 0.86' }] });
+      await approveVersion(withActor(t.store, 'bob'), 'churn', 2, { target: 'production', comment: 'ok' });
+      await promote(t.store, 'churn', 2, 'production', { reason: 'better' });
+      const card = await modelCard(t.store, 'churn', 2);
+      expect(card).toContain('# churn — version 2');
+      expect(card).toContain('\n\ngbdt | v2\n\n');
+      expect(card).toContain(`- code: git commit \`${'a'.repeat(40)}\``);
+      expect(card).toContain(`| train.csv | training | \`${'b'.repeat(64)}\` | 10 |`);
+      expect(card).toContain('| max_iter | 100 |');
+      expect(card).toContain('| accuracy | 0.8675 |');
+      expect(card).toContain('## Fairness\n\n| metric | value |\n|---|---|\n| sex.demographic_parity_ratio | 0.31 |');
+      expect(card).toContain('- PASSED for @production against version 1');
+      expect(card).toContain('  - accuracy: passed — 0.8675 >= 0.86');
+      expect(card).toContain('- approved for @production by bob');
+      expect(card).toMatch(/gained alias @production \(alice: better\)/);
     });
 
     it('a blessing for another alias does not count', async () => {
