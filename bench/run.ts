@@ -4,6 +4,7 @@ import { metricLoggingBench } from './metric-logging.bench.js';
 import { pipelineNoopBench } from './pipeline-noop.bench.js';
 import { type BenchResult, printResults } from './report.js';
 import { searchRunsBench } from './search-runs.bench.js';
+import { trainBench } from './train.bench.js';
 
 /** `npm run bench`: every benchmark, each figure beside a baseline measured in this same run. */
 const suites: Record<string, () => Promise<BenchResult[]>> = {
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   'pipeline no-op': pipelineNoopBench,
   hashing: hashingBench,
   'data validation and profiling': dataBench,
+  training: trainBench,
 };
 
 const only = process.argv.slice(2);
