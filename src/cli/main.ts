@@ -6,6 +6,7 @@ import { experimentsCommand } from './experiments-command.js';
 import { modelsCommand } from './models-command.js';
 import { pipelineCommands } from './pipeline-command.js';
 import { dataCommands } from './data-command.js';
+import { modelCommands } from './model-commands.js';
 import { registerValidateStage } from '../data/index.js';
 import { reportError } from './output.js';
 import { runsCommand } from './runs-command.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   auditCommand(program);
   pipelineCommands(program);
   dataCommands(program);
+  modelCommands(program);
   demoCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;

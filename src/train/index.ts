@@ -26,3 +26,5 @@ export { paramNames, resolveParams } from './params.js';
 export type { TrainTestSplit } from './table-rows.js';
 export { splitIndices, splitTrainTest, takeRows } from './table-rows.js';
 export { compareCodePoints } from './categories.js';
+export type { OnnxPredictor } from './onnx/index.js';
+export { exportOnnx, loadOnnx, readModelFromOnnx, readOnnxMetadata } from './onnx/index.js';
