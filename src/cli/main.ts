@@ -8,6 +8,8 @@ import { pipelineCommands } from './pipeline-command.js';
 import { dataCommands } from './data-command.js';
 import { modelCommands } from './model-commands.js';
 import { registerValidateStage } from '../data/index.js';
+import { registerEvaluateStages } from '../evaluate/index.js';
+import { registerTrainStage } from '../train/index.js';
 import { reportError } from './output.js';
 import { runsCommand } from './runs-command.js';
 import { VERSION } from '../version.js';
@@ -15,6 +17,8 @@ import { VERSION } from '../version.js';
 export function buildProgram(): Command {
   // Built-in stage kinds must be known before any slipway.yaml is loaded.
   registerValidateStage();
+  registerTrainStage();
+  registerEvaluateStages();
   const program = new Command('slipway')
     .description('CI/CD for machine-learning models')
     .version(VERSION)

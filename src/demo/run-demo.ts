@@ -3,13 +3,12 @@ import { join, relative, resolve } from 'node:path';
 import { listAudit } from '../audit/index.js';
 import { loadPipeline } from '../config/index.js';
 import { registerValidateStage } from '../data/index.js';
+import { registerEvaluateStages } from '../evaluate/index.js';
+import { registerTrainStage } from '../train/index.js';
 import { packageRoot } from '../package-root.js';
 import { checkout, metricsDiff, type PipelineReport, runPipeline } from '../pipeline/index.js';
-import {
-  approveVersion, createModelVersion, createRegisteredModel, hasRegisteredModel, modelHistory, setAlias,
-} from '../registry/index.js';
+import { approveVersion, getVersionByAlias, modelCard, modelHistory, promote } from '../registry/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { getMetricHistory, getRunInfo, listChildRuns, searchRuns } from '../tracking/index.js';
 
 export interface DemoOptions {
   /** Where the demo's project copy and its store live. @default ./.slipway-demo */
@@ -29,20 +28,22 @@ export interface DemoResult {
 const MODEL = 'adult-income';
 
 /**
- * The end-to-end flow that exists today, on a fresh copy of examples/adult-income: run its pipeline
- * (prepare → train → evaluate), show that nothing re-runs when nothing changed, try another learning
- * rate with --set, get the first model back from the run cache, compare the runs, register the best
- * model with its lineage, approve it as someone else and move @champion. Throws if any step does not
- * do what it says, so `npm run demo` exits non-zero.
+ * The end-to-end loop that exists today, on a fresh copy of examples/adult-income: validate the data,
+ * split, train a gradient-boosted model, evaluate it (with fairness), gate it against production,
+ * register it with its lineage; a second person approves it into @production; a worse model is
+ * stopped by the gate; the run cache brings the good one back; a corrupted batch is stopped by
+ * validation. Throws if any step does not do what it says, so `npm run demo` exits non-zero.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const home = resolve(options.home ?? '.slipway-demo');
   const project = join(home, 'adult-income');
   const say = options.narrate === false ? () => {} : (s: string) => process.stdout.write(`${s}\n`);
   registerValidateStage();
+  registerTrainStage();
+  registerEvaluateStages();
   await rm(project, { recursive: true, force: true });
   const example = join(packageRoot(), 'examples', 'adult-income');
-  await cp(example, project, { recursive: true, filter: (src) => !/[/\\](\.slipway|data|model|metrics|plots)$/.test(src.slice(example.length)) && !src.endsWith('slipway.lock') });
+  await cp(example, project, { recursive: true, filter: (src) => !/[/\\](\.slipway|data|model|metrics|plots|gate)$/.test(src.slice(example.length)) && !src.endsWith('slipway.lock') });
   const store = await openStore({ cwd: project, actor: 'demo-trainer' });
   try {
     say(`Project: ${project} (a copy of examples/adult-income; store in .slipway/, SQLite + content-addressed objects)`);
@@ -56,66 +57,57 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       return report;
     };
 
-    const first = await run('1. slipway run', {}, { validate: 'ran', prepare: 'ran', train: 'ran', evaluate: 'ran' });
-    const validation = first.stages.find((s) => s.stage === 'validate');
-    say(`   validate: 20 expectations met; the raw data's '?' values were read as nulls and reported (workclass 1,836, occupation 1,843, native_country 583), within the suite's 'mostly: 0.9'; report stored on run ${validation?.runId?.slice(0, 8)}`);
+    const first = await run('1. slipway run', {}, { validate: 'ran', prepare: 'ran', train: 'ran', evaluate: 'ran', gate: 'ran', register: 'ran' });
     const parent1 = first.parentRunId as string;
-    await run('2. slipway run again, nothing changed', {}, { validate: 'skipped', prepare: 'skipped', train: 'skipped', evaluate: 'skipped' });
-    const second = await run('3. slipway run --set train.learning_rate=0.05', { 'train.learning_rate': 0.05 }, { prepare: 'skipped', train: 'ran', evaluate: 'ran' });
-    const parent2 = second.parentRunId as string;
-    await run('4. slipway run (learning rate back to 0.5)', {}, { prepare: 'skipped', train: 'restored', evaluate: 'restored' });
+    say("   validate: 20 expectations met; the raw data's '?' values were read as nulls and reported (workclass 1,836, occupation 1,843, native_country 583), within 'mostly: 0.9'");
+    const v1 = await getVersionByAlias(store, MODEL, 'staging');
+    say(`   gate passed with no model in production yet (change rules skipped); registered ${MODEL} v${v1.version} (sha256 ${v1.blob.hash.slice(0, 12)}) as @staging; @production waits for an approval`);
+    await run('2. slipway run again, nothing changed', {}, { validate: 'skipped', prepare: 'skipped', train: 'skipped', evaluate: 'skipped', gate: 'ran', register: 'skipped' });
+
+    const selfApproval = await approveVersion(store, MODEL, v1.version, { target: 'production' }).then(() => 'allowed', (e: Error) => e.message);
+    if (selfApproval === 'allowed') throw new Error('self-approval was allowed');
+    say(`3. self-approval refused: "${selfApproval}"`);
+    const reviewer: Store = { ...store, actor: 'demo-reviewer' };
+    await approveVersion(reviewer, MODEL, v1.version, { target: 'production', comment: 'holdout metrics and fairness checked' });
+    await promote(reviewer, MODEL, v1.version, 'production', { reason: 'gate passed, approved', policy: { requireApproval: true } });
+    say(`   demo-reviewer approved v${v1.version}; @production -> v${v1.version}`);
+
+    const worse = await run('4. slipway run --set train.max_iter=5 (a worse model)', { 'train.max_iter': 5 }, { train: 'ran', evaluate: 'ran', gate: 'failed', register: 'not-run' });
+    const parent2 = worse.parentRunId as string;
+    say(`   the gate stopped it: ${(worse.stages.find((x) => x.stage === 'gate')?.error ?? '').slice(0, 160)}...`);
+    if ((await getVersionByAlias(store, MODEL, 'production')).version !== v1.version) throw new Error('a worse model reached production');
+    say(`   a worse model never ships: @production is still v${v1.version}`);
+    await run('5. slipway run (back to the committed params)', {}, { train: 'restored', evaluate: 'restored', gate: 'ran', register: 'skipped' });
 
     // A bad batch: ages out of range, an unknown income label, occupation mostly missing.
     const rawPath = join(project, 'raw', 'adult-census-income.csv');
     const original = await readFile(rawPath, 'utf8');
     await writeFile(rawPath, corruptBatch(original));
-    const bad = await run('5. a corrupted batch arrives; slipway run', {}, { validate: 'failed', prepare: 'not-run', train: 'not-run', evaluate: 'not-run' });
-    say(`   the pipeline stopped before training: ${bad.stages.find((s) => s.stage === 'validate')?.error ?? ''}`);
+    const bad = await run('6. a corrupted batch arrives; slipway run', {}, { validate: 'failed', prepare: 'not-run', train: 'not-run', gate: 'not-run' });
+    say(`   the pipeline stopped before training: ${(bad.stages.find((x) => x.stage === 'validate')?.error ?? '').slice(0, 170)}...`);
     await writeFile(rawPath, original);
-    await run('   the good batch is back; slipway run', {}, { validate: 'skipped', prepare: 'skipped', train: 'skipped', evaluate: 'skipped' });
+    await run('   the good batch is back; slipway run', {}, { validate: 'skipped', prepare: 'skipped', train: 'skipped' });
 
     const diff = await metricsDiff(store, await loadPipeline(join(project, 'slipway.yaml')), parent1, parent2);
-    say('6. metrics diff between the two pipeline runs:');
-    for (const r of diff) say(`     ${r.path} ${r.key}: ${fmt(r.old)} -> ${fmt(r.new)}`);
+    say('7. metrics diff, first run vs the worse model:');
+    for (const r of diff.filter((x) => ['accuracy', 'roc_auc', 'log_loss', 'fairness.sex.demographic_parity_ratio'].includes(x.key))) say(`     ${r.path} ${r.key}: ${fmt(r.old)} -> ${fmt(r.new)}`);
 
-    const experimentId = (await getRunInfo(store, parent1)).experiment_id;
-    const { runs } = await searchRuns(store, {
-      experimentIds: [experimentId], filter: "tags.`slipway.stage` = 'evaluate' and metrics.test_accuracy > 0.8",
-      orderBy: ['metrics.test_accuracy DESC'], maxResults: 1,
-    });
-    const best = runs[0];
-    if (!best) throw new Error('no evaluate run reached test_accuracy > 0.8');
-    const bestParent = best.info.parent_run_id as string;
-    const trainRun = (await listChildRuns(store, bestParent)).find((r) => r.run_name === 'train');
-    if (!trainRun) throw new Error('the best pipeline run has no train stage run');
-    const curve = await getMetricHistory(store, trainRun.run_id, 'train_loss');
-    say(`7. Best holdout accuracy ${fmt(best.data.metrics.find((m) => m.key === 'test_accuracy')?.value ?? null)} (pipeline run ${bestParent.slice(0, 8)}); its train stage logged train_loss at ${curve.length} steps`);
-
-    if (!(await hasRegisteredModel(store, MODEL))) await createRegisteredModel(store, MODEL, { description: 'Predicts income >50K from census attributes' });
-    const mv = await createModelVersion(store, MODEL, { source: join(project, 'model'), runId: trainRun.run_id, description: 'logistic regression, lr 0.5' });
-    say(`8. Registered ${MODEL} v${mv.version}: sha256 ${mv.blob.hash.slice(0, 12)}, lineage run ${trainRun.run_id.slice(0, 8)} (its inputs: data and params by hash)`);
-
-    await setAlias(store, MODEL, 'staging', mv.version, { reason: 'best holdout accuracy' });
-    const selfApproval = await approveVersion(store, MODEL, mv.version).then(() => 'allowed', (e: Error) => e.message);
-    if (selfApproval === 'allowed') throw new Error('self-approval was allowed');
-    say(`9. @staging -> v${mv.version}; self-approval refused: "${selfApproval}"`);
-    const reviewer: Store = { ...store, actor: 'demo-reviewer' };
-    await approveVersion(reviewer, MODEL, mv.version, { target: 'champion', comment: 'holdout accuracy checked' });
-    await setAlias(reviewer, MODEL, 'champion', mv.version, { reason: 'approved by demo-reviewer' });
-    say(`10. demo-reviewer approved v${mv.version}; @champion -> v${mv.version}`);
-
+    const card = await modelCard(store, MODEL, v1.version);
+    await writeFile(join(project, 'model-card.md'), card);
+    say(`8. model card of v${v1.version} (lineage, metrics, fairness, gates, approvals): ${join(project, 'model-card.md')}`);
+    const champion = { version: v1.version };
     await rm(join(project, 'model'), { recursive: true, force: true });
     const restored = await checkout(store, project);
-    if (!restored.some((r) => r.path === 'model' && r.action === 'restored')) throw new Error('checkout did not restore the model folder');
-    say(`11. Deleted model/ and ran slipway checkout: ${restored.filter((r) => r.action === 'restored').map((r) => r.path).join(', ')} restored from the store`);
+    if (!restored.some((r) => r.path === 'model/model.onnx' && r.action === 'restored')) throw new Error('checkout did not restore the model');
+    say(`9. Deleted model/ and ran slipway checkout: ${restored.filter((r) => r.action === 'restored').map((r) => r.path).join(', ')} restored from the store`);
 
-    say(`12. Alias history of ${MODEL}:`);
+    say(`10. Alias history of ${MODEL}:`);
     for (const h of await modelHistory(store, MODEL)) say(`     @${h.target} -> v${h.version ?? '-'} (was ${h.previous_version ?? '-'}) by ${h.actor}: ${h.reason}`);
-    say('13. Latest audit entries:');
-    for (const a of await listAudit(store.db, { limit: 4 })) say(`     #${a.id} ${a.actor} ${a.action} ${a.subject_type}:${a.subject_id}`);
+    say('11. Latest audit entries:');
+    for (const a of await listAudit(store.db, { action: 'model', limit: 6 })) say(`     #${a.id} ${a.actor} ${a.action} ${a.subject_type}:${a.subject_id}`);
     const rel = relative(process.cwd(), project).startsWith('..') ? project : relative(process.cwd(), project) || '.';
-    say(`\nDone. Explore: cd ${rel} && npx slipway status && npx slipway runs list --order-by "metrics.test_accuracy DESC"`);
-    return { home, project, pipelineRuns: [parent1, parent2], model: MODEL, champion: mv.version };
+    say(`\nDone. Explore: cd ${rel} && npx slipway status && npx slipway models card adult-income 1 && npx slipway runs list --filter "tags.\`slipway.stage\` = 'evaluate'" --order-by "metrics.accuracy DESC"`);
+    return { home, project, pipelineRuns: [parent1, parent2], model: MODEL, champion: champion.version };
   } finally {
     await store.close();
   }

@@ -24,7 +24,7 @@ export interface GateRun {
  */
 export async function runGate(
   store: Store, candidate: LoadedModel, table: Table, config: GateConfig,
-  options: EvaluateModelOptions & { baseline?: string; forAlias?: string; runId?: string } = {},
+  options: EvaluateModelOptions & { baseline?: string; forAlias?: string; runId?: string; candidateSha256?: string } = {},
 ): Promise<GateRun> {
   const name = candidate.version?.name ?? candidate.model.target;
   const baselineRef = options.baseline ?? config.baseline ?? `models:/${name}@production`;
@@ -35,7 +35,8 @@ export async function runGate(
     throw err;
   });
   // A candidate compared with itself proves nothing: treat "the candidate already holds the alias" as no baseline.
-  const sameVersion = baselineModel?.version && candidate.version && baselineModel.version.name === candidate.version.name && baselineModel.version.version === candidate.version.version;
+  const sameVersion = (baselineModel?.version && candidate.version && baselineModel.version.name === candidate.version.name && baselineModel.version.version === candidate.version.version)
+    || (options.candidateSha256 !== undefined && baselineModel?.version?.blob.hash === options.candidateSha256);
   const baselineReport = baselineModel && !sameVersion ? evaluateModel(baselineModel.model, table, options) : undefined;
   const result = evaluateGate(config.rules, metricValues(candidateReport), baselineReport ? metricValues(baselineReport) : undefined);
   const blessing = candidate.version

@@ -28,3 +28,4 @@ export { splitIndices, splitTrainTest, takeRows } from './table-rows.js';
 export { compareCodePoints } from './categories.js';
 export type { OnnxPredictor } from './onnx/index.js';
 export { exportOnnx, loadOnnx, readModelFromOnnx, readOnnxMetadata } from './onnx/index.js';
+export { registerTrainStage } from './train-stage.js';
