@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import { getRun, type Run } from '../tracking/index.js';
+import { getRun, listChildRuns, type Run } from '../tracking/index.js';
 import { listApprovals } from './approvals.js';
 import { listBlessings } from './blessings.js';
 import { modelHistory } from './history.js';
@@ -47,7 +47,9 @@ export async function modelCard(store: Store, name: string, version: string | nu
       for (const p of run.data.params) lines.push(`| ${cell(p.key)} | ${cell(p.value)} |`);
     }
   }
-  const metrics = run ? metricsOf(run) : [];
+  // A pipeline's evaluation lives on its sibling stage runs (evaluate, gate): they describe this model too.
+  const siblings = parent ? await Promise.all((await listChildRuns(store, parent.info.run_id)).filter((c) => c.run_id !== run?.info.run_id).map((c) => getRun(store, c.run_id))) : [];
+  const metrics = [...(run ? metricsOf(run) : []), ...siblings.flatMap((s) => metricsOf(s).filter((m) => !m.key.startsWith('validation.') && !m.key.startsWith('gate.') && !m.key.startsWith('register.')))];
   const [fairness, plain] = [metrics.filter((m) => m.key.startsWith('fairness.')), metrics.filter((m) => !m.key.startsWith('fairness.'))];
   lines.push('', '## Metrics', '');
   if (plain.length === 0) lines.push('No metrics were logged on the training run.');
