@@ -105,9 +105,28 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     for (const h of await modelHistory(store, MODEL)) say(`     @${h.target} -> v${h.version ?? '-'} (was ${h.previous_version ?? '-'}) by ${h.actor}: ${h.reason}`);
     say('11. Latest audit entries:');
     for (const a of await listAudit(store.db, { action: 'model', limit: 6 })) say(`     #${a.id} ${a.actor} ${a.action} ${a.subject_type}:${a.subject_id}`);
+    await runBikeSharing(home, say);
     const rel = relative(process.cwd(), project).startsWith('..') ? project : relative(process.cwd(), project) || '.';
     say(`\nDone. Explore: cd ${rel} && npx slipway status && npx slipway models card adult-income 1 && npx slipway runs list --filter "tags.\`slipway.stage\` = 'evaluate'" --order-by "metrics.accuracy DESC"`);
     return { home, project, pipelineRuns: [parent1, parent2], model: MODEL, champion: champion.version };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The regression example through the same loop; its policy promotes on a passed gate alone. */
+async function runBikeSharing(home: string, say: (s: string) => void): Promise<void> {
+  const project = join(home, 'bike-sharing');
+  await rm(project, { recursive: true, force: true });
+  const example = join(packageRoot(), 'examples', 'bike-sharing');
+  await cp(example, project, { recursive: true, filter: (src) => !/[/\\](\.slipway|data|model|metrics|gate)$/.test(src.slice(example.length)) && !src.endsWith('slipway.lock') });
+  const store = await openStore({ cwd: project, actor: 'demo-trainer' });
+  try {
+    const report = await runPipeline(store, await loadPipeline(join(project, 'slipway.yaml')), {});
+    check(report, { validate: 'ran', prepare: 'ran', train: 'ran', evaluate: 'ran', gate: 'ran', register: 'ran' }, '12. bike sharing');
+    const metrics = JSON.parse(await readFile(join(project, 'metrics', 'eval.json'), 'utf8')) as Record<string, number>;
+    const production = await getVersionByAlias(store, 'bike-sharing', 'production');
+    say(`12. bike-sharing regression (${project}): R² ${fmt(metrics.r2)}, RMSE ${fmt(metrics.rmse)}; gate passed, v${production.version} promoted to @production (no approval required by its policy)`);
   } finally {
     await store.close();
   }

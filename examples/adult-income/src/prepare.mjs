@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flags } from './args.mjs';
-import { mulberry32 } from './logistic.mjs';
+import { mulberry32 } from './random.mjs';
 
 const args = flags();
 const lines = readFileSync(args.raw, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
