@@ -177,7 +177,7 @@ export function buildStage(input: BuildInput, params: ExpandedParams, problems: 
     env: Object.fromEntries(Object.entries(raw.env ?? {}).map(([k, v]) => [k, scalarText(v)])),
     retries: retryPolicy(raw.retries),
     timeoutMs: raw.timeout === undefined ? undefined : parseDuration(raw.timeout),
-    alwaysChanged: raw.always_changed ?? false,
+    alwaysChanged: raw.always_changed ?? (uses ? getStageKind(uses.kind)?.alwaysChanged : undefined) ?? false,
     frozen: raw.frozen ?? false,
     desc: raw.desc,
     needs: raw.needs ?? [],

@@ -19,6 +19,12 @@ export interface StageKind {
    * them twice.
    */
   readonly paths?: (args: Readonly<Record<string, unknown>>) => KindPaths;
+  /**
+   * The kind depends on state outside the workspace (a gate compares with whatever holds @production
+   * now), so its stages re-run every time unless the stage says `always_changed: false`.
+   * @default false
+   */
+  readonly alwaysChanged?: boolean;
 }
 
 export interface KindPaths {

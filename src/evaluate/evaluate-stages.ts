@@ -51,7 +51,7 @@ export function registerEvaluateStages(): void {
     { name: 'register', describe: 'register the model with its lineage, record its gate, move aliases the policy allows', schema: registerArgs, paths: (a: Record<string, unknown>) => ({ deps: [String(a.model), ...(a.gate ? [String(a.gate)] : [])] }), run: runRegister },
   ];
   for (const k of kinds) {
-    if (!getStageKind(k.name)) registerStageKind({ name: k.name, describe: k.describe, schema: k.schema, paths: k.paths });
+    if (!getStageKind(k.name)) registerStageKind({ name: k.name, describe: k.describe, schema: k.schema, paths: k.paths, alwaysChanged: k.name === 'gate' });
     if (!getStageRunner(k.name)) registerStageRunner(k.name, k.run);
   }
 }

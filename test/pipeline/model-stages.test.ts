@@ -28,7 +28,6 @@ stages:
     with: {model: model/model.onnx, data: test.csv, sensitive: [sex], out: metrics/eval.json}
   gate:
     uses: gate
-    always_changed: true
     with:
       name: income
       model: model/model.onnx
