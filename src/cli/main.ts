@@ -7,6 +7,7 @@ import { modelsCommand } from './models-command.js';
 import { pipelineCommands } from './pipeline-command.js';
 import { dataCommands } from './data-command.js';
 import { modelCommands } from './model-commands.js';
+import { serveCommand } from './serve-command.js';
 import { registerValidateStage } from '../data/index.js';
 import { registerEvaluateStages } from '../evaluate/index.js';
 import { registerTrainStage } from '../train/index.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   pipelineCommands(program);
   dataCommands(program);
   modelCommands(program);
+  serveCommand(program);
   demoCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;

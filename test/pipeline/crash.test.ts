@@ -1,56 +1,13 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLock } from '../../src/pipeline/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createRun, getRun, listChildRuns, searchRuns } from '../../src/tracking/index.js';
+import { ensureBuilt, ROOT } from '../helpers/ensure-dist.js';
 import { createProject, type Project, STEP_SCRIPT } from './project.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-// ---- dist: rebuilt only when a source is newer than its output (as test/store/concurrency.test.ts does) ----
-
-function sources(): string[] {
-  return readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
-    .map((f) => join(ROOT, 'src', f));
-}
-
-function distIsFresh(): boolean {
-  return sources().every((src) => {
-    const out = join(ROOT, 'dist', relative(ROOT, src)).replace(/\.ts$/, '.js');
-    return existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs;
-  });
-}
-
-/**
- * Other test files build dist too: a lock folder (mkdir is atomic) keeps two builds of ours from
- * interleaving, and freshness is checked again once the lock is ours. Type errors elsewhere do not block emit.
- */
-async function ensureBuilt(): Promise<void> {
-  const lock = join(tmpdir(), 'slipway-dist-build.lock');
-  for (let i = 0; ; i++) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 300_000) rmSync(lock, { recursive: true, force: true });
-      if (i > 1800) throw new Error(`${lock} held for more than 3 minutes`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    if (distIsFresh()) return;
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const res = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-    if (!distIsFresh()) throw new Error(`build failed (exit ${res.status}):\n${res.stdout}\n${res.stderr}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 beforeAll(() => ensureBuilt(), 200_000);
 
