@@ -4,6 +4,7 @@ import { metricLoggingBench } from './metric-logging.bench.js';
 import { pipelineNoopBench } from './pipeline-noop.bench.js';
 import { type BenchResult, printResults } from './report.js';
 import { searchRunsBench } from './search-runs.bench.js';
+import { serveBench } from './serve.bench.js';
 import { trainBench } from './train.bench.js';
 
 /** `npm run bench`: every benchmark, each figure beside a baseline measured in this same run. */
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   hashing: hashingBench,
   'data validation and profiling': dataBench,
   training: trainBench,
+  serving: serveBench,
 };
 
 const only = process.argv.slice(2);
