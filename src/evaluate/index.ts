@@ -55,7 +55,7 @@ export {
   parseGateRules,
 } from './gate-schema.js';
 export { renderEvaluationHtml } from './evaluation-html.js';
-export { type LoadedModel, loadModel, writeModelOnnx } from './model-source.js';
+export { type LoadedModel, loadModel } from './model-source.js';
 export { type EvaluateModelOptions, evaluateModel } from './evaluate-model.js';
 export { type GateRun, runGate } from './run-gate.js';
 export { registerEvaluateStages } from './evaluate-stages.js';

@@ -1,9 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { invalid, notFound } from '../errors.js';
 import { type ModelVersion, resolveModelUri } from '../registry/index.js';
 import type { Store } from '../store/index.js';
-import { exportOnnx, readModelFromOnnx, type TrainedModel } from '../train/index.js';
-import { VERSION } from '../version.js';
+import { readModelFromOnnx, type TrainedModel } from '../train/index.js';
 
 /** A model to evaluate: a file (.onnx exported by Slipway) or a registry URI. */
 export interface LoadedModel {
@@ -36,11 +35,4 @@ export async function loadModel(store: Store | undefined, ref: string): Promise<
     throw notFound(`Model file ${ref} does not exist.`);
   });
   return { model: readModelFromOnnx(bytes), version: undefined, ref };
-}
-
-/** Writes a trained model as a standalone ONNX file (byte-identical for identical models). */
-export async function writeModelOnnx(model: TrainedModel, path: string): Promise<{ bytes: number }> {
-  const bytes = exportOnnx(model, { producerVersion: VERSION });
-  await writeFile(path, bytes);
-  return { bytes: bytes.length };
 }

@@ -29,3 +29,4 @@ export { compareCodePoints } from './categories.js';
 export type { OnnxPredictor } from './onnx/index.js';
 export { exportOnnx, loadOnnx, readModelFromOnnx, readOnnxMetadata } from './onnx/index.js';
 export { registerTrainStage } from './train-stage.js';
+export { writeModelOnnx } from './model-file.js';

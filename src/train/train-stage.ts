@@ -1,13 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { getStageKind, registerStageKind } from '../config/index.js';
 import { readTable } from '../data/index.js';
 import { getStageRunner, registerStageRunner, type StageRunContext } from '../pipeline/index.js';
 import { logArtifact } from '../tracking/index.js';
-import { exportOnnx } from './onnx/index.js';
+import { writeModelOnnx } from './model-file.js';
 import { trainModelWithInfo } from './train.js';
-import { VERSION } from '../version.js';
 
 const trainArgs = z.strictObject({
   data: z.string().min(1),
@@ -43,7 +42,7 @@ async function runTrainStage(ctx: StageRunContext) {
   const seconds = (performance.now() - started) / 1000;
   const out = join(wdir, args.out);
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, exportOnnx(model, { producerVersion: VERSION }));
+  await writeModelOnnx(model, out);
   await logArtifact(ctx.store, ctx.runId, out, 'model');
   ctx.log(`trained ${model.algorithm} (${model.task}) on ${info.rows} rows predicting '${model.target}' in ${seconds.toFixed(2)}s; wrote ${args.out}`);
   return { metrics: { 'train.rows': info.rows, 'train.seconds': seconds, ...(info.iterations !== undefined ? { 'train.iterations': info.iterations } : {}) } };

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromColumns } from '../../src/data/index.js';
-import { writeModelOnnx } from '../../src/evaluate/index.js';
-import { predict, trainModel } from '../../src/train/index.js';
+import { predict, trainModel, writeModelOnnx } from '../../src/train/index.js';
 import { ensureBuilt, ROOT } from '../helpers/ensure-dist.js';
 
 let dir: string;

@@ -1,48 +1,21 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/audit/index.js';
 import { createRegisteredModel, searchModelVersions } from '../../src/registry/index.js';
 import { createRun, getMetricHistory, getRun } from '../../src/tracking/index.js';
 import { BACKENDS } from '../backends.js';
+import { ensureBuilt, ROOT } from '../helpers/ensure-dist.js';
 import { createTestStore, type TestStore } from '../helpers/test-store.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKERS = 8;
 const BATCHES = 50;
 const PER_BATCH = 100;
-
-/** Source folders the workers import (compiled); dist is rebuilt when any of them is newer than its output. */
-const BUILT_FROM = ['src/store', 'src/tracking', 'src/registry', 'src/audit', 'src/errors.ts'];
-
-function sourcesOf(path: string): string[] {
-  const abs = join(ROOT, path);
-  if (statSync(abs).isFile()) return [abs];
-  return readdirSync(abs, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
-    .map((f) => join(abs, f));
-}
-
-function distIsFresh(): boolean {
-  return BUILT_FROM.flatMap(sourcesOf).every((src) => {
-    const out = join(ROOT, 'dist', relative(ROOT, src)).replace(/\.ts$/, '.js');
-    return existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs;
-  });
-}
-
-/** Compiles once (tests run from TS source, the child processes need plain JS). Type errors elsewhere do not block emit. */
-function ensureBuilt(): void {
-  if (distIsFresh()) return;
-  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const res = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-  if (!distIsFresh()) throw new Error(`build failed (exit ${res.status}):\n${res.stdout}\n${res.stderr}`);
-}
 
 /** Runs in a plain `node` child: opens the store like the CLI does and acts through the compiled services. */
 const WORKER = `
