@@ -13,7 +13,7 @@ import { sha256File } from '../store/index.js';
 import { renderEvaluationHtml } from './evaluation-html.js';
 import { evaluateModel } from './evaluate-model.js';
 import { formatGateResult } from './gate.js';
-import { gateRuleSchema } from './gate-schema.js';
+import { gateRuleSchema, parseAliasUri } from './gate-schema.js';
 import { loadModel } from './model-source.js';
 import { runGate } from './run-gate.js';
 
@@ -84,7 +84,7 @@ async function runGateStage(ctx: StageRunContext) {
     baseline, candidateSha256: modelSha, ...(a.for ? { forAlias: a.for } : {}), ...(a.target ? { target: a.target } : {}), sensitive: a.sensitive, runId: ctx.runId,
   });
   const result = {
-    passed: run.result.passed, for: a.for ?? baseline.split('@')[1], baseline: run.baseline ? { uri: baseline, version: run.baseline.version } : null,
+    passed: run.result.passed, for: a.for ?? parseAliasUri(baseline).alias, baseline: run.baseline ? { uri: baseline, version: run.baseline.version } : null,
     model_sha256: modelSha, rules: run.result.rules, failures: run.result.failures,
   };
   await writeJson(within(ctx, a.out), result);
