@@ -1,10 +1,15 @@
 import { dataBench } from './data.bench.js';
+import { driftBench } from './drift.bench.js';
 import { hashingBench } from './hashing.bench.js';
 import { metricLoggingBench } from './metric-logging.bench.js';
 import { pipelineNoopBench } from './pipeline-noop.bench.js';
 import { type BenchResult, printResults } from './report.js';
 import { searchRunsBench } from './search-runs.bench.js';
 import { serveBench } from './serve.bench.js';
+import { serveRolloutBench } from './serve-rollout.bench.js';
+import { serveMemoryBench } from './serve-memory.bench.js';
+import { servePayloadBench } from './serve-payload.bench.js';
+import { serveOffloadBench } from './serve-offload.bench.js';
 import { trainBench } from './train.bench.js';
 
 /** `npm run bench`: every benchmark, each figure beside a baseline measured in this same run. */
@@ -14,8 +19,13 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   'pipeline no-op': pipelineNoopBench,
   hashing: hashingBench,
   'data validation and profiling': dataBench,
+  'drift detection': driftBench,
   training: trainBench,
   serving: serveBench,
+  'serving: blue/green switch': serveRolloutBench,
+  'serving: memory': serveMemoryBench,
+  'serving: payload log': servePayloadBench,
+  'serving: big requests off the event loop': serveOffloadBench,
 };
 
 const only = process.argv.slice(2);

@@ -1,51 +1,14 @@
 import { createServer } from 'node:http';
-import { Agent, request } from 'node:http';
 import { tableFromColumns } from '../src/data/index.js';
 import { createInferenceModel, createModelServer } from '../src/serve/index.js';
 import { exportOnnx, trainModel } from '../src/train/index.js';
+import { httpLoad } from './http-load.js';
 import type { BenchResult } from './report.js';
 
 const CONNECTIONS = 64;
 const DURATION_MS = 4000;
 
-interface Load {
-  rps: number;
-  p99: number;
-  errors: number;
-}
-
-/** A bounded closed-loop load on 127.0.0.1: CONNECTIONS keep-alive clients for DURATION_MS, then stop. */
-async function load(port: number, path: string, body: string): Promise<Load> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + DURATION_MS;
-  const one = () =>
-    new Promise<void>((resolve) => {
-      const t = performance.now();
-      const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode !== 200) errors++;
-          latencies.push(performance.now() - t);
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end(body);
-    });
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (performance.now() < end) await one();
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / seconds, p99: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN, errors };
-}
+const load = (port: number, path: string, body: string) => httpLoad({ port, path, body, connections: CONNECTIONS, durationMs: DURATION_MS });
 
 /**
  * Issue 6: one-row V2 infer on a small tabular ONNX model at 64 connections must reach at least 0.8×

@@ -1,5 +1,5 @@
 /** Pipeline specs: the schema of slipway.yaml, its templating and expansion, params files, stage kinds. */
-export { parseDuration } from './durations.js';
+export { durationParser, type DurationUnits, parseDuration } from './durations.js';
 export { type LoadOptions, loadPipeline, type ParseOptions, parsePipeline } from './load-pipeline.js';
 export {
   DEFAULT_PARAMS_FILE,
@@ -18,3 +18,4 @@ export type { OutSpec, ParamsRef, PipelineSpec, RetryPolicy, SourceLocation, Sta
 export { DEFAULT_RETRY_POLICY } from './pipeline-types.js';
 export { resolveProjectPath } from './project-paths.js';
 export { getStageKind, listStageKinds, registerStageKind, type StageKind } from './stage-kinds.js';
+export { closest, didYouMean } from './suggest.js';

@@ -9,6 +9,8 @@ import { packageRoot } from '../package-root.js';
 import { checkout, metricsDiff, type PipelineReport, runPipeline } from '../pipeline/index.js';
 import { approveVersion, getVersionByAlias, modelCard, modelHistory, promote } from '../registry/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { runServingSteps } from './serving-steps.js';
+import { runMonitoringSteps } from './monitoring-steps.js';
 
 export interface DemoOptions {
   /** Where the demo's project copy and its store live. @default ./.slipway-demo */
@@ -23,6 +25,8 @@ export interface DemoResult {
   readonly pipelineRuns: string[];
   readonly model: string;
   readonly champion: string;
+  /** The monitor run's HTML report (drift, accuracy, alerts) after the world moved. */
+  readonly monitorReport: string;
 }
 
 const MODEL = 'adult-income';
@@ -105,17 +109,27 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     for (const h of await modelHistory(store, MODEL)) say(`     @${h.target} -> v${h.version ?? '-'} (was ${h.previous_version ?? '-'}) by ${h.actor}: ${h.reason}`);
     say('11. Latest audit entries:');
     for (const a of await listAudit(store.db, { action: 'model', limit: 6 })) say(`     #${a.id} ${a.actor} ${a.action} ${a.subject_type}:${a.subject_id}`);
-    await runBikeSharing(home, say);
+    const served = await runServingSteps({ store, project, model: MODEL, say, run }, 12);
+    const monitored = await runMonitoringSteps({ store, project, model: MODEL, say }, served);
+    await runBikeSharing(home, say, monitored.step);
     const rel = relative(process.cwd(), project).startsWith('..') ? project : relative(process.cwd(), project) || '.';
-    say(`\nDone. Explore: cd ${rel} && npx slipway status && npx slipway models card adult-income 1 && npx slipway runs list --filter "tags.\`slipway.stage\` = 'evaluate'" --order-by "metrics.accuracy DESC"`);
-    return { home, project, pipelineRuns: [parent1, parent2], model: MODEL, champion: champion.version };
+    say('\nWhere everything is:');
+    say(`  model cards          ${join(project, 'model-card.md')} (slipway models card adult-income N)`);
+    say(`  monitor report       ${monitored.report} (slipway monitor adult-income-live --html FILE)`);
+    say(`  evaluation reports   artifacts evaluation/report.html of each evaluate run (slipway runs list; slipway artifacts get RUN evaluation/report.html)`);
+    say(`  validation reports   the validate stage's run artifacts (slipway runs list --filter "tags.\`slipway.stage\` = 'validate'")`);
+    say(`  deployments          slipway deployments show adult-income (revision history)`);
+    say(`  audit trail          slipway audit list (${(await listAudit(store.db, { limit: 1000 })).length} entries: promotions, approvals, deployments, rollbacks, alerts)`);
+    say(`  store                ${join(project, '.slipway')} (SQLite metadata + content-addressed objects)`);
+    say(`\nDone. Explore: cd ${rel} && npx slipway status && npx slipway deployments show adult-income && npx slipway alerts && npx slipway audit list`);
+    return { home, project, pipelineRuns: [parent1, parent2], model: MODEL, champion: champion.version, monitorReport: monitored.report };
   } finally {
     await store.close();
   }
 }
 
 /** The regression example through the same loop; its policy promotes on a passed gate alone. */
-async function runBikeSharing(home: string, say: (s: string) => void): Promise<void> {
+async function runBikeSharing(home: string, say: (s: string) => void, step: number): Promise<void> {
   const project = join(home, 'bike-sharing');
   await rm(project, { recursive: true, force: true });
   const example = join(packageRoot(), 'examples', 'bike-sharing');
@@ -123,10 +137,10 @@ async function runBikeSharing(home: string, say: (s: string) => void): Promise<v
   const store = await openStore({ cwd: project, actor: 'demo-trainer' });
   try {
     const report = await runPipeline(store, await loadPipeline(join(project, 'slipway.yaml')), {});
-    check(report, { validate: 'ran', prepare: 'ran', train: 'ran', evaluate: 'ran', gate: 'ran', register: 'ran' }, '12. bike sharing');
+    check(report, { validate: 'ran', prepare: 'ran', train: 'ran', evaluate: 'ran', gate: 'ran', register: 'ran' }, `${step}. bike sharing`);
     const metrics = JSON.parse(await readFile(join(project, 'metrics', 'eval.json'), 'utf8')) as Record<string, number>;
     const production = await getVersionByAlias(store, 'bike-sharing', 'production');
-    say(`12. bike-sharing regression (${project}): R² ${fmt(metrics.r2)}, RMSE ${fmt(metrics.rmse)}; gate passed, v${production.version} promoted to @production (no approval required by its policy)`);
+    say(`${step}. bike-sharing regression (${project}): R² ${fmt(metrics.r2)}, RMSE ${fmt(metrics.rmse)}; gate passed, v${production.version} promoted to @production (no approval required by its policy)`);
   } finally {
     await store.close();
   }

@@ -16,6 +16,8 @@ import { formatGateResult } from './gate.js';
 import { gateRuleSchema, parseAliasUri } from './gate-schema.js';
 import { loadModel } from './model-source.js';
 import { runGate } from './run-gate.js';
+import { evaluationSmokeSample } from './smoke-sample.js';
+import { SMOKE_SAMPLE_ARTIFACT } from '../serve/index.js';
 
 const columns = z.array(z.string()).default([]);
 const evaluateArgs = z.strictObject({
@@ -66,11 +68,14 @@ async function writeJson(path: string, value: unknown) {
 async function runEvaluate(ctx: StageRunContext) {
   const a = evaluateArgs.parse(ctx.stage.uses?.with ?? {});
   const { model } = await loadModel(ctx.store, within(ctx, a.model));
-  const report = evaluateModel(model, await readTable(within(ctx, a.data)), { ...(a.target ? { target: a.target } : {}), sensitive: a.sensitive, slices: a.slices });
+  const table = await readTable(within(ctx, a.data));
+  const report = evaluateModel(model, table, { ...(a.target ? { target: a.target } : {}), sensitive: a.sensitive, slices: a.slices });
   const metrics = Object.fromEntries(Object.entries(report.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
   await writeJson(within(ctx, a.out), metrics);
   await putArtifact(ctx.store, ctx.runId, 'evaluation/report.json', `${JSON.stringify(report, null, 2)}\n`);
   await putArtifact(ctx.store, ctx.runId, 'evaluation/report.html', renderEvaluationHtml(report, `${a.model} on ${a.data}`, { generatedAt: new Date() }));
+  // What `slipway deploy` smoke-tests this model against by default.
+  await putArtifact(ctx.store, ctx.runId, SMOKE_SAMPLE_ARTIFACT, JSON.stringify(evaluationSmokeSample(model, table)));
   ctx.log(`${report.rows} rows: ${Object.entries(metrics).slice(0, 6).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ')}`);
   return { metrics };
 }

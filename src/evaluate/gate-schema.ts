@@ -13,6 +13,7 @@
  * silently missing one).
  */
 import { z } from 'zod';
+import { closest } from '../config/index.js';
 import { invalid } from '../errors.js';
 
 export const gateRuleSchema = z
@@ -96,27 +97,8 @@ function show(v: unknown): string {
   return v !== null && typeof v === 'object' ? (Array.isArray(v) ? 'a list' : 'a mapping') : String(v);
 }
 
-/** "did you mean" for a near-miss key (edit distance ≤ 3). */
+/** "did you mean" for a near-miss key (edit distance ≤ 3), else the keys there are. */
 function suggest(key: string, known: readonly string[]): string {
-  let best: string | undefined;
-  let bestD = 4;
-  for (const k of known) {
-    const d = editDistance(key, k);
-    if (d < bestD) [best, bestD] = [k, d];
-  }
+  const best = closest(key, known, 3);
   return best ? ` (did you mean '${best}'?)` : ` (expected one of ${known.join(', ')})`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur.push(
-        Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)),
-      );
-    }
-    prev = cur;
-  }
-  return prev[b.length] as number;
 }

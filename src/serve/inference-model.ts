@@ -6,6 +6,7 @@
  * categorical → BYTES. Outputs: classification `label` BYTES [N] and `probabilities` FP32 [N,K];
  * regression `variable` FP32 [N,1].
  */
+import { availableParallelism } from 'node:os';
 import { invalid } from '../errors.js';
 import { loadOnnx, type OnnxPredictor, type Predictions, type TrainedModel } from '../train/index.js';
 import { createMicroBatcher, type Columns, type MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
@@ -29,6 +30,8 @@ export interface InferenceModel {
   readonly inputByName: ReadonlyMap<string, TensorMetadata>;
   /** Predicts validated columns (numbers for FP32 inputs, strings or null for BYTES ones). */
   predict(columns: Columns, rows: number): Promise<Predictions>;
+  /** Rows waiting in the micro-batcher (the queue depth); 0 without batching. */
+  queuedRows(): number;
   isReady(): boolean;
   close(): Promise<void>;
 }
@@ -41,6 +44,25 @@ export interface InferenceModelOptions {
   readonly source: OnnxPredictor | Uint8Array | string;
   /** Micro-batching limits; `false` runs each request on its own. */
   readonly batching?: MicroBatcherOptions | false;
+  /** onnxruntime threads per run. @default servingThreads() */
+  readonly intraOpNumThreads?: number;
+  /**
+   * Requests of at least this many rows run in a worker thread, off the event loop (where it pays:
+   * a small run costs less than the hop). `false` keeps every run on the event loop.
+   * @default DEFAULT_OFFLOAD_ROWS
+   */
+  readonly offloadMinRows?: number | false;
+}
+
+/** About where a tabular model's run starts to cost more than a worker hop (≈0.1 ms). */
+export const DEFAULT_OFFLOAD_ROWS = 1024;
+
+/**
+ * Threads for one inference run: half the machine's cores (the event loop, JSON and HTTP need the
+ * rest), at most 4 (tabular models gain little beyond), at least 1.
+ */
+export function servingThreads(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(4, Math.floor(cores / 2)));
 }
 
 export const OUTPUT_LABEL = 'label';
@@ -49,7 +71,12 @@ export const OUTPUT_VALUE = 'variable';
 
 export async function createInferenceModel(options: InferenceModelOptions): Promise<InferenceModel> {
   const predictor =
-    typeof options.source === 'string' || options.source instanceof Uint8Array ? await loadOnnx(options.source) : options.source;
+    typeof options.source === 'string' || options.source instanceof Uint8Array
+      ? await loadOnnx(options.source, {
+        intraOpNumThreads: options.intraOpNumThreads ?? servingThreads(),
+        ...(options.offloadMinRows === false ? {} : { offloadMinRows: options.offloadMinRows ?? DEFAULT_OFFLOAD_ROWS }),
+      })
+      : options.source;
   const model = predictor.model;
   const inputs: TensorMetadata[] = model.preprocessor.features.map((f) => ({
     name: f.name,
@@ -80,6 +107,7 @@ export async function createInferenceModel(options: InferenceModelOptions): Prom
       if (rows === 0) return run(columns);
       return batcher ? batcher.submit(columns, rows) : run(columns);
     },
+    queuedRows: () => batcher?.pending() ?? 0,
     isReady: () => open,
     async close() {
       if (!open) return;

@@ -48,4 +48,36 @@ describe('createMicroBatcher', () => {
     await expect(bad).rejects.toThrow('negative');
     expect((await good).labels).toEqual(['1', '2']);
   });
+
+  it('reports every batch to onBatch as it is cut, and pending() counts queued rows until then', async () => {
+    const calls: number[] = [];
+    const batches: [number, number][] = [];
+    const batcher = createMicroBatcher(fakeRun(calls), ['x'], { maxBatchSize: 8, maxLatencyMs: 20, onBatch: (rows, requests) => batches.push([rows, requests]) });
+    expect(batcher.pending()).toBe(0);
+    const a = batcher.submit({ x: [1, 2, 3] }, 3);
+    const b = batcher.submit({ x: [4, 5] }, 2);
+    expect(batcher.pending()).toBe(5);
+    expect(batches).toEqual([]);
+    // 5 + 4 rows overflow 8: the batch is cut at the first two requests, the third waits alone.
+    const c = batcher.submit({ x: [6, 7, 8, 9] }, 4);
+    expect(batches).toEqual([
+      [5, 2],
+      [4, 1],
+    ]);
+    expect(batcher.pending()).toBe(0);
+    await Promise.all([a, b, c]);
+    expect(calls).toEqual([5, 4]);
+  });
+
+  it('keeps serving when onBatch throws', async () => {
+    const calls: number[] = [];
+    const batcher = createMicroBatcher(fakeRun(calls), ['x'], {
+      maxBatchSize: 2,
+      onBatch: () => {
+        throw new Error('observer bug');
+      },
+    });
+    expect((await batcher.submit({ x: [1, 2] }, 2)).labels).toEqual(['1', '2']);
+    expect(batcher.pending()).toBe(0);
+  });
 });

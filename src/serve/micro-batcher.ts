@@ -15,6 +15,8 @@ export interface MicroBatcherOptions {
   readonly maxBatchSize?: number;
   /** Longest a request waits for company before its batch runs. @default 2 */
   readonly maxLatencyMs?: number;
+  /** Told each batch's size as it is cut, before it runs (for metrics); an error it throws is ignored. @default nothing */
+  readonly onBatch?: (rows: number, requests: number) => void;
 }
 
 export interface MicroBatcher {
@@ -22,6 +24,8 @@ export interface MicroBatcher {
   submit(columns: Columns, rows: number): Promise<Predictions>;
   /** Runs whatever is queued now (used on shutdown). */
   flush(): void;
+  /** Rows queued and not yet handed to the runtime (the queue depth). */
+  pending(): number;
 }
 
 interface Pending {
@@ -36,6 +40,7 @@ export type RunBatch = (columns: Columns) => Promise<Predictions>;
 export function createMicroBatcher(run: RunBatch, inputNames: readonly string[], options: MicroBatcherOptions = {}): MicroBatcher {
   const maxBatchSize = Math.max(1, options.maxBatchSize ?? 64);
   const maxLatencyMs = Math.max(0, options.maxLatencyMs ?? 2);
+  const onBatch = options.onBatch;
   const queue: Pending[] = [];
   let queuedRows = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -55,6 +60,13 @@ export function createMicroBatcher(run: RunBatch, inputNames: readonly string[],
         queue.shift();
       }
       queuedRows -= rows;
+      if (onBatch) {
+        try {
+          onBatch(rows, batch.length);
+        } catch {
+          // an observer's bug must not strand the batch's callers
+        }
+      }
       void runBatch(batch, rows);
     }
   }
@@ -95,6 +107,7 @@ export function createMicroBatcher(run: RunBatch, inputNames: readonly string[],
       });
     },
     flush,
+    pending: () => queuedRows,
   };
 }
 

@@ -8,15 +8,16 @@
  * (Slipway's extension; MLflow passes `params` through to the model).
  */
 import { VERSION } from '../version.js';
-import { coerceColumns, type InferenceModel } from './inference-model.js';
-import { HttpError, isRecord, type ModelRegistry, parseJson, type Reply, type RequestContext, type RouteTable } from './routing.js';
+import { coerceColumns } from './inference-model.js';
+import type { Endpoint } from './endpoint.js';
+import { type EndpointTable, HttpError, isRecord, parseJson, type Reply, type RequestContext, type RouteTable } from './routing.js';
 
 type Rows = Record<string, readonly unknown[]>;
 
-export function mlflowRoutes(registry: ModelRegistry): RouteTable {
-  const health = { GET: () => ({ status: registry.all().every((m) => m.isReady()) ? 200 : 503, text: '\n' }) };
-  // The MLflow server serves exactly one model: the first one given.
-  const model = registry.all()[0];
+export function mlflowRoutes(endpoints: EndpointTable): RouteTable {
+  const health = { GET: () => ({ status: endpoints.isReady() ? 200 : 503, text: '\n' }) };
+  // The MLflow server serves exactly one model: the first endpoint given.
+  const model = endpoints.first();
   const routes: Record<string, { GET?: () => Reply; POST?: (ctx: RequestContext) => Promise<Reply> }> = {
     '/ping': health,
     '/health': health,
@@ -29,12 +30,13 @@ export function mlflowRoutes(registry: ModelRegistry): RouteTable {
     },
   };
   return {
+    protocol: 'mlflow',
     match: (path) => routes[path],
     errorBody: (status, message) => ({ error_code: status === 404 ? 'RESOURCE_DOES_NOT_EXIST' : status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST', message }),
   };
 }
 
-async function invocations(m: InferenceModel, ctx: RequestContext): Promise<Reply> {
+async function invocations(e: Endpoint, ctx: RequestContext): Promise<Reply> {
   const type = String(ctx.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
   let data: Rows;
   let withProbabilities = false;
@@ -45,11 +47,11 @@ async function invocations(m: InferenceModel, ctx: RequestContext): Promise<Repl
     data = readJsonInput(body);
     withProbabilities = isRecord(body.params) && body.params.probabilities === true;
   } else throw new HttpError(415, `unsupported content type '${type}'; use application/json or text/csv`);
-  const { columns, rows } = coerceColumns(m, data);
-  const p = await m.predict(columns, rows);
-  if (p.values) return { status: 200, body: { predictions: Array.from(p.values) } };
+  const { model: m, predictions: p } = await e.serve(ctx, (model) => coerceColumns(model, data));
+  const served = { endpoint: e.name, model: m.name, version: m.version };
+  if (p.values) return { status: 200, served, body: { predictions: Array.from(p.values) } };
   const labels = p.labels ?? [];
-  if (!withProbabilities) return { status: 200, body: { predictions: labels } };
+  if (!withProbabilities) return { status: 200, served, body: { predictions: labels } };
   const classes = m.model.classes ?? [];
   const k = classes.length;
   const probs = p.probabilities ?? new Float64Array(0);
@@ -57,7 +59,7 @@ async function invocations(m: InferenceModel, ctx: RequestContext): Promise<Repl
     label,
     probabilities: Object.fromEntries(classes.map((c, j) => [c, probs[i * k + j] as number])),
   }));
-  return { status: 200, body: { predictions } };
+  return { status: 200, served, body: { predictions } };
 }
 
 const FORMATS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;

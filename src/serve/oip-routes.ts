@@ -6,21 +6,29 @@
 import { VERSION } from '../version.js';
 import { OUTPUT_LABEL, OUTPUT_PROBABILITIES, OUTPUT_VALUE, type InferenceModel } from './inference-model.js';
 import type { Columns } from './micro-batcher.js';
-import { HttpError, isRecord, type ModelRegistry, parseJson, type Reply, type RequestContext, type Route, type RouteTable } from './routing.js';
+import type { Endpoint } from './endpoint.js';
+import { type EndpointTable, HttpError, isRecord, parseJson, type Reply, type RequestContext, type Route, type RouteTable } from './routing.js';
 
-export function oipRoutes(registry: ModelRegistry): RouteTable {
+export function oipRoutes(endpoints: EndpointTable): RouteTable {
   const ok: Reply = { status: 200, body: { live: true } };
   const live: Route = { GET: () => ok };
-  const ready: Route = { GET: () => ({ status: 200, body: { ready: registry.all().every((m) => m.isReady()) } }) };
+  const ready: Route = { GET: () => ({ status: 200, body: { ready: endpoints.isReady() } }) };
   const server: Route = { GET: () => ({ status: 200, body: { name: 'slipway', version: VERSION, extensions: [] } }) };
 
+  function endpoint(name: string): Endpoint {
+    const e = endpoints.get(name);
+    if (!e) throw new HttpError(404, `unknown model '${name}'`);
+    return e;
+  }
   function model(name: string, version: string | undefined): InferenceModel {
-    const m = registry.get(name, version);
-    if (!m) throw new HttpError(404, version === undefined ? `unknown model '${name}'` : `unknown model '${name}' version '${version}'`);
+    const e = endpoint(name);
+    const m = version === undefined ? e.current() : e.get(version);
+    if (!m) throw new HttpError(404, version === undefined ? `model '${name}' has no version loaded` : `unknown model '${name}' version '${version}'`);
     return m;
   }
 
   return {
+    protocol: 'v2',
     match(path) {
       if (path === '/v2/health/live') return live;
       if (path === '/v2/health/ready') return ready;
@@ -37,29 +45,38 @@ export function oipRoutes(registry: ModelRegistry): RouteTable {
         version = rest[1];
         rest = rest.slice(2);
       }
-      if (rest.length === 0) return { GET: () => ({ status: 200, body: metadata(model(name, version), registry) }) };
+      if (rest.length === 0) return { GET: () => ({ status: 200, body: metadata(name, model(name, version), endpoint(name)) }) };
       if (rest.length !== 1) return undefined;
       if (rest[0] === 'ready') {
-        return { GET: () => ({ status: model(name, version).isReady() ? 200 : 503, body: { name, ready: model(name, version).isReady() } }) };
+        return {
+          GET: () => {
+            const isReady = version === undefined ? endpoint(name).isReady() : model(name, version).isReady();
+            return { status: isReady ? 200 : 503, body: { name, ready: isReady } };
+          },
+        };
       }
-      if (rest[0] === 'infer') return { POST: (ctx) => infer(model(name, version), ctx) };
+      if (rest[0] === 'infer') return { POST: (ctx) => infer(endpoint(name), version, ctx) };
       return undefined;
     },
     errorBody: (_status, message) => ({ error: message }),
   };
 }
 
-function metadata(m: InferenceModel, registry: ModelRegistry) {
-  return { name: m.name, versions: registry.versions(m.name), platform: 'onnx', inputs: m.inputs, outputs: m.outputs };
+function metadata(name: string, m: InferenceModel, e: Endpoint) {
+  return { name, versions: e.versions(), platform: 'onnx', inputs: m.inputs, outputs: m.outputs };
 }
 
-async function infer(m: InferenceModel, ctx: RequestContext): Promise<Reply> {
+async function infer(e: Endpoint, version: string | undefined, ctx: RequestContext): Promise<Reply> {
   const body = parseJson(ctx.body);
   if (!isRecord(body)) throw new HttpError(400, 'the request body must be a JSON object');
   const id = body.id === undefined ? ctx.requestId : String(body.id as string);
-  const { columns, rows } = readInputs(m, body.inputs);
-  const wanted = readRequestedOutputs(m, body.outputs);
-  const p = await m.predict(columns, rows);
+  let wanted: Set<string> | undefined;
+  const served = await e.serve(ctx, (m) => {
+    const prepared = readInputs(m, body.inputs);
+    wanted = readRequestedOutputs(m, body.outputs);
+    return prepared;
+  }, version);
+  const { model: m, predictions: p, rows } = served;
   const outputs: unknown[] = [];
   for (const o of m.outputs) {
     if (wanted && !wanted.has(o.name)) continue;
@@ -69,7 +86,10 @@ async function infer(m: InferenceModel, ctx: RequestContext): Promise<Reply> {
       outputs.push({ name: o.name, datatype: 'FP32', shape: [rows, k], data: Array.from(p.probabilities ?? []) });
     } else if (o.name === OUTPUT_VALUE) outputs.push({ name: o.name, datatype: 'FP32', shape: [rows, 1], data: Array.from(p.values ?? []) });
   }
-  return { status: 200, requestId: id, body: { model_name: m.name, model_version: m.version, id, outputs } };
+  return {
+    status: 200, requestId: id, served: { endpoint: e.name, model: m.name, version: m.version },
+    body: { model_name: e.name, model_version: m.version, id, outputs },
+  };
 }
 
 function readRequestedOutputs(m: InferenceModel, outputs: unknown): Set<string> | undefined {

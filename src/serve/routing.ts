@@ -4,7 +4,7 @@
  * protocol code stays testable and the hot path allocates little.
  */
 import { SlipwayError } from '../errors.js';
-import type { InferenceModel } from './inference-model.js';
+import type { Endpoint } from './endpoint.js';
 
 export interface RequestContext {
   readonly method: string;
@@ -20,8 +20,18 @@ export interface Reply {
   /** JSON-serialised unless `text` is set. */
   readonly body?: unknown;
   readonly text?: string;
+  /** Overrides the content type (`text` defaults to text/plain, `body` to application/json). */
+  readonly contentType?: string;
   /** Overrides the echoed request id (OIP's body `id`). */
   readonly requestId?: string;
+  /** Which endpoint and model version answered, for metrics and the `x-slipway-served-by` header. */
+  readonly served?: ServedBy;
+}
+
+export interface ServedBy {
+  readonly endpoint: string;
+  readonly model: string;
+  readonly version: string;
 }
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
@@ -32,33 +42,35 @@ export interface Route {
 }
 
 export interface RouteTable {
+  /** A short name for metrics and logs: 'v2', 'mlflow', 'feedback', ... */
+  readonly protocol?: string;
   /** The route at `path`, or undefined when this table does not own it. */
   match(path: string): Route | undefined;
   /** The protocol's error body. */
   errorBody(status: number, message: string): unknown;
 }
 
-/** Models by name, then by version; the first model given under a name is its default version. */
-export class ModelRegistry {
-  private readonly byName = new Map<string, Map<string, InferenceModel>>();
-  constructor(models: readonly InferenceModel[]) {
-    for (const m of models) {
-      let versions = this.byName.get(m.name);
-      if (!versions) this.byName.set(m.name, (versions = new Map()));
-      if (versions.has(m.version)) throw new SlipwayError('INVALID_PARAMETER_VALUE', `model '${m.name}' version '${m.version}' given twice`);
-      versions.set(m.version, m);
+/** The endpoints a server answers for, by name; the first one is the default (MLflow's /invocations). */
+export class EndpointTable {
+  private readonly byName = new Map<string, Endpoint>();
+  constructor(endpoints: readonly Endpoint[]) {
+    for (const e of endpoints) {
+      if (this.byName.has(e.name)) throw new SlipwayError('INVALID_PARAMETER_VALUE', `two endpoints are named '${e.name}'`);
+      this.byName.set(e.name, e);
     }
   }
-  get(name: string, version?: string): InferenceModel | undefined {
-    const versions = this.byName.get(name);
-    if (!versions) return undefined;
-    return version === undefined ? versions.values().next().value : versions.get(version);
+  get(name: string): Endpoint | undefined {
+    return this.byName.get(name);
   }
-  versions(name: string): string[] {
-    return [...(this.byName.get(name)?.keys() ?? [])];
+  first(): Endpoint | undefined {
+    return this.byName.values().next().value;
   }
-  all(): InferenceModel[] {
-    return [...this.byName.values()].flatMap((v) => [...v.values()]);
+  all(): Endpoint[] {
+    return [...this.byName.values()];
+  }
+  isReady(): boolean {
+    for (const e of this.byName.values()) if (!e.isReady()) return false;
+    return true;
   }
 }
 

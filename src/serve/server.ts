@@ -6,13 +6,36 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Endpoint, type PredictionObserver, staticEndpoint } from './endpoint.js';
 import type { InferenceModel } from './inference-model.js';
 import { mlflowRoutes } from './mlflow-routes.js';
 import { oipRoutes } from './oip-routes.js';
-import { HttpError, ModelRegistry, type Reply, type Route, type RouteTable, statusOf } from './routing.js';
+import { EndpointTable, HttpError, type Reply, type Route, type RouteTable, type ServedBy, statusOf } from './routing.js';
+
+/** What the server tells `onResponse` after each reply (metrics, access logs). */
+export interface ResponseInfo {
+  readonly method: string;
+  readonly path: string;
+  /** The route table's protocol ('v2', 'mlflow', ...), or '' for no route. */
+  readonly protocol: string;
+  readonly status: number;
+  readonly seconds: number;
+  readonly requestId: string;
+  readonly served: ServedBy | undefined;
+  /** The error message of a 4xx/5xx reply. */
+  readonly error: string | undefined;
+}
 
 export interface ModelServerOptions {
-  readonly models: readonly InferenceModel[];
+  /** Fixed models, served under their names (versions of one name side by side, the first the default). */
+  readonly models?: readonly InferenceModel[];
+  /** Endpoints that choose their model per request (deployments). */
+  readonly endpoints?: readonly Endpoint[];
+  /** Told of every prediction the fixed `models` make (payload log, ...). */
+  readonly observers?: readonly PredictionObserver[];
+  /** More route tables, tried after the protocols' (feedback, metrics). */
+  readonly routes?: readonly RouteTable[];
+  readonly onResponse?: (info: ResponseInfo) => void;
   /** Largest request body accepted; bigger ones get 413. @default 10 MiB */
   readonly maxBodyBytes?: number;
   /** @default '127.0.0.1' */
@@ -33,15 +56,31 @@ const DRAIN_FACTOR = 4;
 
 export function createModelServer(options: ModelServerOptions): ModelServer {
   const maxBodyBytes = options.maxBodyBytes ?? 10 * MIB;
-  const registry = new ModelRegistry(options.models);
-  const tables: RouteTable[] = [oipRoutes(registry), mlflowRoutes(registry)];
+  const byName = new Map<string, InferenceModel[]>();
+  for (const m of options.models ?? []) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
+  for (const [name, versions] of byName) {
+    const seen = new Set<string>();
+    for (const v of versions) {
+      if (seen.has(v.version)) throw new HttpError(500, `model '${name}' version '${v.version}' given twice`);
+      seen.add(v.version);
+    }
+  }
+  const endpoints = new EndpointTable([
+    ...(options.endpoints ?? []),
+    ...[...byName].map(([name, versions]) => staticEndpoint(name, versions, options.observers ?? [])),
+  ]);
+  const tables: RouteTable[] = [oipRoutes(endpoints), mlflowRoutes(endpoints), ...(options.routes ?? [])];
+  const onResponse = options.onResponse;
   const server: Server = createServer((req, res) => void handle(req, res));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const header = req.headers['x-request-id'];
     const requestId = (Array.isArray(header) ? header[0] : header) || randomUUID();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const start = onResponse ? performance.now() : 0;
     let table: RouteTable = tables[0] as RouteTable;
+    let matched = false;
+    let error: string | undefined;
     let reply: Reply;
     try {
       let route: Route | undefined;
@@ -49,6 +88,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
         route = matchSafely(t, path);
         if (route) {
           table = t;
+          matched = true;
           break;
         }
       }
@@ -63,10 +103,16 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     } catch (err) {
       const status = statusOf(err);
       const message = status === 500 ? `internal error: ${(err as Error).message}` : (err as Error).message;
+      error = message;
       reply = { status, body: table.errorBody(status, message) };
       if (err instanceof HttpError && err.status === 413 && !req.complete) drain(req, maxBodyBytes * DRAIN_FACTOR);
     }
-    send(res, reply, reply.requestId ?? requestId);
+    const id = reply.requestId ?? requestId;
+    send(res, reply, id);
+    onResponse?.({
+      method: req.method ?? 'GET', path, protocol: matched ? (table.protocol ?? '') : '', status: reply.status,
+      seconds: (performance.now() - start) / 1000, requestId: id, served: reply.served, error,
+    });
   }
 
   return {
@@ -83,7 +129,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await Promise.all(options.models.map((m) => m.close()));
+      await Promise.all(endpoints.all().map((e) => e.close()));
     },
   };
 }
@@ -98,11 +144,13 @@ function matchSafely(table: RouteTable, path: string): Route | undefined {
 
 function send(res: ServerResponse, reply: Reply, requestId: string): void {
   const payload = reply.text ?? JSON.stringify(reply.body ?? {});
-  res.writeHead(reply.status, {
-    'content-type': reply.text === undefined ? 'application/json' : 'text/plain; charset=utf-8',
+  const headers: Record<string, string | number> = {
+    'content-type': reply.contentType ?? (reply.text === undefined ? 'application/json' : 'text/plain; charset=utf-8'),
     'content-length': Buffer.byteLength(payload),
     'x-request-id': requestId,
-  });
+  };
+  if (reply.served) headers['x-slipway-served-by'] = `${reply.served.model}/${reply.served.version}`;
+  res.writeHead(reply.status, headers);
   res.end(payload);
 }
 

@@ -27,6 +27,6 @@ export type { TrainTestSplit } from './table-rows.js';
 export { splitIndices, splitTrainTest, takeRows } from './table-rows.js';
 export { compareCodePoints } from './categories.js';
 export type { OnnxPredictor } from './onnx/index.js';
-export { exportOnnx, loadOnnx, readModelFromOnnx, readOnnxMetadata } from './onnx/index.js';
+export { exportOnnx, loadOnnx, type LoadOnnxOptions, readModelFromOnnx, readOnnxMetadata } from './onnx/index.js';
 export { registerTrainStage } from './train-stage.js';
 export { writeModelOnnx } from './model-file.js';

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { getStageKind, registerStageKind } from '../config/index.js';
-import { readTable } from '../data/index.js';
+import { buildReference, readTable, writeReference } from '../data/index.js';
 import { getStageRunner, registerStageRunner, type StageRunContext } from '../pipeline/index.js';
 import { logArtifact } from '../tracking/index.js';
 import { writeModelOnnx } from './model-file.js';
@@ -21,7 +21,8 @@ const trainArgs = z.strictObject({
 
 /**
  * `uses: train`: fits a built-in model on a data file and writes it as ONNX (an out, so it is cached,
- * versioned and restored like any other), also stored on the stage's run as `model/model.onnx`.
+ * versioned and restored like any other), also stored on the stage's run as `model/model.onnx`, with
+ * the training data's reference for monitoring (`reference/profile.json`, `reference/sample.parquet`).
  */
 export function registerTrainStage(): void {
   if (!getStageKind('train')) {
@@ -44,6 +45,9 @@ async function runTrainStage(ctx: StageRunContext) {
   await mkdir(dirname(out), { recursive: true });
   await writeModelOnnx(model, out);
   await logArtifact(ctx.store, ctx.runId, out, 'model');
+  // Monitoring's reference: the training data's profile and a seeded sample, kept with the run that
+  // trained the model, so drift checks never re-read the training file.
+  await writeReference(ctx.store, ctx.runId, buildReference(table, { seed: args.seed, columns: [...info.features, model.target] }));
   ctx.log(`trained ${model.algorithm} (${model.task}) on ${info.rows} rows predicting '${model.target}' in ${seconds.toFixed(2)}s; wrote ${args.out}`);
   return { metrics: { 'train.rows': info.rows, 'train.seconds': seconds, ...(info.iterations !== undefined ? { 'train.iterations': info.iterations } : {}) } };
 }

@@ -21,5 +21,8 @@ describe('npm run demo', () => {
     expect(card).toContain('- PASSED for @production against no baseline');
     expect(card).toContain('- approved for @production by demo-reviewer');
     expect(card).toMatch(/\| accuracy \| 0\.86\d+ \|/);
+    const report = await readFile(result.monitorReport, 'utf8');
+    expect(report).toContain('Monitor adult-income-live: alert');
+    expect(report.length).toBeLessThan(2 * 1024 * 1024);
   }, 120_000);
 });

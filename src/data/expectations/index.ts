@@ -28,3 +28,5 @@ export type {
   ResultFormatLevel,
   SuiteValidationResult,
 } from './types.js';
+/** numpy's float64 summation order, for statistics that must round as SciPy/pandas do. */
+export { pairwiseSum } from './numeric-stats.js';

@@ -19,11 +19,25 @@ function pairwise(a: ArrayLike<number>, s: number, n: number): number {
     return res;
   }
   if (n <= 128) {
-    const r = new Float64Array(8);
-    for (let j = 0; j < 8; j++) r[j] = a[s + j] as number;
+    let r0 = a[s] as number;
+    let r1 = a[s + 1] as number;
+    let r2 = a[s + 2] as number;
+    let r3 = a[s + 3] as number;
+    let r4 = a[s + 4] as number;
+    let r5 = a[s + 5] as number;
+    let r6 = a[s + 6] as number;
+    let r7 = a[s + 7] as number;
     let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] = (r[j] as number) + (a[s + i + j] as number);
-    const [r0, r1, r2, r3, r4, r5, r6, r7] = r as unknown as [number, number, number, number, number, number, number, number];
+    for (; i < n - (n % 8); i += 8) {
+      r0 += a[s + i] as number;
+      r1 += a[s + i + 1] as number;
+      r2 += a[s + i + 2] as number;
+      r3 += a[s + i + 3] as number;
+      r4 += a[s + i + 4] as number;
+      r5 += a[s + i + 5] as number;
+      r6 += a[s + i + 6] as number;
+      r7 += a[s + i + 7] as number;
+    }
     let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) res += a[s + i] as number;
     return res;

@@ -2,6 +2,7 @@
  * Every expectation type the engine knows, by GE name. Each family module exports its definitions;
  * this is the one place that gathers them (so families never import each other through it).
  */
+import { closest } from '../../config/index.js';
 import { columnAggregateDefinitions } from './column-aggregate.js';
 import { columnAggregateSetDefinitions } from './column-aggregate-sets.js';
 import { columnMapDefinitions } from './column-map.js';
@@ -37,27 +38,5 @@ export function expectationTypes(): string[] {
 
 /** The closest known name, if it is close enough to be a typo. */
 export function suggestExpectation(type: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const name of definitions.keys()) {
-    const d = editDistance(type, name);
-    if (d < bestDistance) [best, bestDistance] = [name, d];
-  }
-  return bestDistance <= Math.max(3, Math.floor(type.length / 5)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(
-        (prev[j] as number) + 1,
-        (cur[j - 1] as number) + 1,
-        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    prev = cur;
-  }
-  return prev[b.length] as number;
+  return closest(type, definitions.keys(), Math.max(3, Math.floor(type.length / 5)));
 }

@@ -9,3 +9,4 @@ export type { ReadOptions, ReadFormat } from './read-options.js';
 export { MAX_BAD_ROW_EXAMPLES } from './read-stats.js';
 export type { BadRowExample, ReadColumnType, ReadStats, Schema, SchemaColumn } from './read-stats.js';
 export { fromArrow, toArrow } from './to-arrow.js';
+export { knownRowCount } from './row-count.js';

@@ -221,6 +221,108 @@ export interface BlessingsTable {
   time: Millis;
 }
 
+/** A deployment's current desired state; a following model server reconciles to it. */
+export interface DeploymentsTable {
+  name: string;
+  /** Bumped by every change; servers compare it to what they serve. */
+  revision: number;
+  /** JSON: the DeploymentSpec (stable, candidate, strategy, limits, standby). */
+  spec: string;
+  /** 'active' | 'rolling_out' | 'failed' | 'stopped' */
+  status: string;
+  status_message: string;
+  created_time: Millis;
+  updated_time: Millis;
+}
+
+/** Every revision a deployment went through: what changed, who changed it and why. */
+export interface DeploymentRevisionsTable {
+  deployment: string;
+  revision: number;
+  /** 'deploy' | 'promote' | 'rollback' | 'abort' | 'fail' */
+  action: string;
+  spec: string;
+  status: string;
+  actor: string;
+  reason: string;
+  time: Millis;
+}
+
+/** One batch of logged predictions written to the object store (JSON Lines or Parquet). */
+export interface PayloadBatchesTable {
+  id: Generated<number | string>;
+  /** The deployment served, or the model name when a bare model was served. */
+  deployment: string;
+  /** 'jsonl' | 'parquet' */
+  format: string;
+  blob_hash: string;
+  blob_size: BigIntish;
+  records: number;
+  first_time: Millis;
+  last_time: Millis;
+  created_time: Millis;
+}
+
+/** Ground truth for a served prediction, by its request id. */
+export interface FeedbackTable {
+  request_id: string;
+  deployment: string;
+  /** JSON: the label (a class, a number, or an object). */
+  label: string;
+  time: Millis;
+}
+
+/** One monitor run over one window of served traffic. */
+export interface MonitorRunsTable {
+  id: Generated<number | string>;
+  monitor: string;
+  deployment: string;
+  window_start: Millis;
+  window_end: Millis;
+  started_time: Millis;
+  finished_time: ColumnType<number | string | null, number | null, number | null>;
+  /** 'ok' | 'drift' | 'alert' | 'insufficient_data' | 'failed' */
+  status: string;
+  /** JSON: the run's summary (dataset drift, metrics, alerts fired). */
+  summary: string;
+  /** Object-store address of the full JSON report. */
+  report_hash: string | null;
+}
+
+/** A figure of a monitor run, as a time series point: e.g. 'drift.age.statistic', 'metric.accuracy'. */
+export interface MonitorSeriesTable {
+  run_id: number | string;
+  monitor: string;
+  /** The window's end (epoch ms). */
+  time: Millis;
+  key: string;
+  value: number;
+}
+
+/** An alert rule's breach: opened when it starts, resolved when the rule holds again. */
+export interface AlertsTable {
+  id: Generated<number | string>;
+  monitor: string;
+  rule: string;
+  /** 'firing' | 'resolved' */
+  state: string;
+  started_time: Millis;
+  resolved_time: ColumnType<number | string | null, number | null, number | null>;
+  value: number | null;
+  message: string;
+}
+
+/** Which due times of a schedule ran; the key makes a due time run at most once. */
+export interface ScheduleRunsTable {
+  schedule: string;
+  due_time: Millis;
+  started_time: Millis;
+  finished_time: ColumnType<number | string | null, number | null, number | null>;
+  /** 'running' | 'ok' | 'failed' */
+  status: string;
+  message: string;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -241,4 +343,12 @@ export interface Database {
   audit_log: AuditLogTable;
   run_cache: RunCacheTable;
   blessings: BlessingsTable;
+  deployments: DeploymentsTable;
+  deployment_revisions: DeploymentRevisionsTable;
+  payload_batches: PayloadBatchesTable;
+  feedback: FeedbackTable;
+  monitor_runs: MonitorRunsTable;
+  monitor_series: MonitorSeriesTable;
+  alerts: AlertsTable;
+  schedule_runs: ScheduleRunsTable;
 }

@@ -17,4 +17,4 @@ export {
 } from './export-onnx.js';
 export { OUTPUT_LABEL, OUTPUT_PROBABILITIES, OUTPUT_VALUE } from './export-estimator.js';
 export { readModelFromOnnx, readOnnxMetadata } from './read-onnx-metadata.js';
-export { type ColumnsInput, loadOnnx, missingToken, type OnnxPredictor } from './onnx-session.js';
+export { type ColumnsInput, loadOnnx, type LoadOnnxOptions, missingToken, type OnnxPredictor } from './onnx-session.js';

@@ -19,6 +19,7 @@ import { invalid } from '../../errors.js';
 import type { FeatureSpec, Predictions, TrainedModel } from '../model-types.js';
 import { OUTPUT_LABEL, OUTPUT_PROBABILITIES, OUTPUT_VALUE } from './export-estimator.js';
 import { readModelFromOnnx } from './read-onnx-metadata.js';
+import { startSessionWorker } from './session-worker.js';
 
 /** Rows to predict: a Slipway table, or plain column arrays keyed by column name. */
 export type ColumnsInput = Table | Readonly<Record<string, readonly unknown[]>>;
@@ -29,18 +30,32 @@ export interface OnnxPredictor {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(data: ColumnsInput): Promise<Predictions>;
+  /** How many runs went to the worker thread (see `offloadMinRows`). */
+  offloadedRuns(): number;
   /** Frees the native session; the predictor cannot run afterwards. */
   close(): Promise<void>;
 }
 
+export interface LoadOnnxOptions {
+  /**
+   * Threads onnxruntime may use inside one run (worth it for large batches only).
+   * @default 1: predictions are deterministic and Slipway runs many sessions side by side
+   */
+  readonly intraOpNumThreads?: number;
+  /**
+   * Runs of at least this many rows go to a session in a worker thread, so a big request does not
+   * stall the event loop for the small ones around it. @default undefined: every run on the caller's thread
+   */
+  readonly offloadMinRows?: number;
+}
+
 /** Loads a Slipway-exported ONNX model from its bytes or a file path. */
-export async function loadOnnx(source: Uint8Array | string): Promise<OnnxPredictor> {
+export async function loadOnnx(source: Uint8Array | string, options: LoadOnnxOptions = {}): Promise<OnnxPredictor> {
   const bytes = typeof source === 'string' ? new Uint8Array(await readFile(source)) : source;
   const model = readModelFromOnnx(bytes); // fails clearly before onnxruntime sees a foreign file
-  // One thread each: predictions are deterministic and Slipway runs many sessions side by side.
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 });
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: options.intraOpNumThreads ?? 1, interOpNumThreads: 1, logSeverityLevel: 3 });
   } catch (err) {
     throw invalid(`onnxruntime cannot load the model: ${(err as Error).message}`);
   }
@@ -51,6 +66,10 @@ export async function loadOnnx(source: Uint8Array | string): Promise<OnnxPredict
       `the ONNX graph's inputs [${session.inputNames.join(', ')}] do not match its embedded model's features [${expected.join(', ')}]`,
     );
   }
+  const threads = options.intraOpNumThreads ?? 1;
+  const worker = options.offloadMinRows === undefined ? undefined : startSessionWorker(bytes, threads);
+  const offloadMinRows = options.offloadMinRows ?? Number.POSITIVE_INFINITY;
+  let offloaded = 0;
   const missingTokens = new Map(
     model.preprocessor.features.map((f) => [f.name, f.kind === 'categorical' ? missingToken(f.categories) : '']),
   );
@@ -63,10 +82,17 @@ export async function loadOnnx(source: Uint8Array | string): Promise<OnnxPredict
       if (rows === 0) return emptyPredictions(model);
       const feeds: Record<string, ort.Tensor> = {};
       for (const f of model.preprocessor.features) feeds[f.name] = inputTensor(f, data, rows, missingTokens.get(f.name) ?? '');
-      const out = await session.run(feeds);
-      return toPredictions(model, out, rows);
+      if (worker && rows >= offloadMinRows) {
+        offloaded++;
+        return toPredictions(model, await worker.run(feeds), rows);
+      }
+      return toPredictions(model, await session.run(feeds), rows);
     },
-    close: () => session.release(),
+    offloadedRuns: () => offloaded,
+    async close() {
+      await worker?.close();
+      await session.release();
+    },
   };
 }
 
@@ -152,7 +178,7 @@ function rowCount(data: ColumnsInput, names: readonly string[]): number {
   return rows ?? 0;
 }
 
-function toPredictions(model: TrainedModel, out: ort.InferenceSession.OnnxValueMapType, rows: number): Predictions {
+function toPredictions(model: TrainedModel, out: Readonly<Record<string, { data: unknown }>>, rows: number): Predictions {
   if (model.task === 'regression') {
     const values = Float64Array.from(out[OUTPUT_VALUE]?.data as Float32Array);
     if (values.length !== rows) throw invalid(`the ONNX model returned ${values.length} values for ${rows} rows`);

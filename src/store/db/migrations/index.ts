@@ -5,6 +5,8 @@ import { defaultExperiment } from './002-default-experiment.js';
 import { versionCounter } from './003-version-counter.js';
 import { runCache } from './004-run-cache.js';
 import { blessings } from './005-blessings.js';
+import { serving } from './006-serving.js';
+import { monitoring } from './007-monitoring.js';
 
 /**
  * Every schema version, in order. Names sort lexically, which is the order Kysely applies them in;
@@ -17,6 +19,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '003-version-counter': versionCounter(dialect),
     '004-run-cache': runCache(),
     '005-blessings': blessings(dialect),
+    '006-serving': serving(dialect),
+    '007-monitoring': monitoring(dialect),
   };
 }
 
