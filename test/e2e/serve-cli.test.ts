@@ -30,6 +30,8 @@ afterAll(async () => {
 describe('slipway serve', () => {
   it('serves a model file on 127.0.0.1 over both protocols and stops on SIGTERM', async () => {
     child = spawn(process.execPath, [join(ROOT, 'bin', 'slipway.js'), 'serve', '--model', join(dir, 'clf.onnx'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     const base = await new Promise<string>((resolve, reject) => {
       let out = '';
       child?.stdout?.on('data', (c: Buffer) => {
@@ -53,9 +55,10 @@ describe('slipway serve', () => {
     expect(body.outputs.find((o) => o.name === 'label')?.data).toEqual(expected);
     const bad = await fetch(`${base}/v2/models/clf/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputs": [' });
     expect(bad.status).toBe(400);
-    const exited = new Promise<number | null>((resolve) => child?.on('exit', resolve));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child?.on('exit', (code, signal) => resolve({ code, signal })));
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    // stderr is in the comparison so a crash on the way out says what it was.
+    expect({ ...(await exited), stderr: stderr.includes('"level":"error"') || /Error|Abort/.test(stderr) ? stderr : '' }).toEqual({ code: 0, signal: null, stderr: '' });
     child = undefined;
   }, 60_000);
 });
