@@ -9,6 +9,7 @@ import { dataCommands } from './data-command.js';
 import { driftCommand } from './drift-command.js';
 import { modelCommands } from './model-commands.js';
 import { serveCommand } from './serve-command.js';
+import { serverCommand } from './server-command.js';
 import { predictCommand } from './predict-command.js';
 import { deployCommands } from './deploy-commands.js';
 import { monitorCommands } from './monitor-commands.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   driftCommand(program);
   modelCommands(program);
   serveCommand(program);
+  serverCommand(program);
   predictCommand(program);
   deployCommands(program);
   monitorCommands(program);

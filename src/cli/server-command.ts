@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { invalid } from '../errors.js';
+import { createJsonLogger, parseLogLevel } from '../serve/index.js';
+import { createServerApp } from '../server/index.js';
+import { openStore } from '../store/index.js';
+import { printLine } from './output.js';
+
+interface ServerFlags {
+  host: string;
+  port: string;
+  auth?: string;
+  logLevel: string;
+  accessLog?: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function serverCommand(program: Command): void {
+  program.command('server')
+    .description('the Slipway server: MLflow-compatible tracking and registry REST API, native API (/api/v1), /metrics')
+    .option('--host <host>', 'interface to listen on; anything but loopback requires tokens', '127.0.0.1')
+    .option('--port <port>', 'port (0 picks a free one)', '5000')
+    .option('--auth <mode>', 'required | off (default: off on 127.0.0.1, required elsewhere)')
+    .option('--log-level <level>', 'JSON logs on stderr: debug | info | warn | error', 'info')
+    .option('--access-log', 'one JSON log line per request')
+    .action(async (o: ServerFlags) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(`--port expects 0..65535, got '${o.port}'.`);
+      const level = parseLogLevel(o.logLevel);
+      if (!level) throw invalid(`--log-level expects debug, info, warn or error, got '${o.logLevel}'.`);
+      if (o.auth !== undefined && o.auth !== 'required' && o.auth !== 'off') throw invalid(`--auth expects required or off, got '${o.auth}'.`);
+      const loopback = LOOPBACK.has(o.host);
+      if (o.auth === 'off' && !loopback) throw invalid(`--auth off is only allowed on 127.0.0.1: a server on ${o.host} is reachable by others.`);
+      const required = o.auth === 'required' || !loopback;
+      const log = createJsonLogger({ level });
+      const store = await openStore();
+      try {
+        const app = await createServerApp({ store, log, accessLog: !!o.accessLog, auth: { required } });
+        const address = await app.listen({ host: o.host, port });
+        const url = address.replace('[::1]', 'localhost');
+        log.info('server started', { url, auth: required ? 'required' : 'off', database: store.dialect });
+        printLine(`Slipway server on ${url} (MLflow: MLFLOW_TRACKING_URI=${url}; native API: /api/v1; auth ${required ? 'required' : 'off'}). Ctrl-C stops.`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+        await app.close();
+      } finally {
+        await store.close();
+      }
+    });
+}

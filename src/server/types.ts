@@ -1,0 +1,39 @@
+import type { JsonLogger } from '../serve/index.js';
+import type { Store } from '../store/index.js';
+
+/** What a caller may do. Viewers read; editors log, register and deploy; admins also approve and move protected aliases. */
+export type Role = 'viewer' | 'editor' | 'admin';
+export const ROLES: readonly Role[] = ['viewer', 'editor', 'admin'];
+
+/** The least role a route needs. */
+export type Permission = 'read' | 'edit' | 'admin';
+
+/** Who made a request: a token's owner, a basic-auth user, or the local user when auth is off. */
+export interface Principal {
+  readonly name: string;
+  readonly role: Role;
+  /** Token id when authenticated by a token. */
+  readonly tokenId?: string;
+}
+
+/** Everything a route handler needs besides the request. */
+export interface ServerContext {
+  readonly store: Store;
+  readonly log: JsonLogger;
+  /** The store as `principal` acts on it (runs, versions and audit entries are recorded under their name). */
+  storeFor(principal: Principal): Store;
+}
+
+export const roleAllows = (role: Role, permission: Permission): boolean =>
+  permission === 'read' || (permission === 'edit' && role !== 'viewer') || (permission === 'admin' && role === 'admin');
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the auth hook before any handler runs. */
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** The least role the route needs; routes without one are public (health, version, metrics). */
+    permission?: Permission;
+  }
+}
