@@ -3,7 +3,7 @@ import { BACKENDS } from '../../test/backends.js';
 import { createTestServer, type TestServer } from '../../test/server/server-fixture.js';
 import { VERSION } from '../version.js';
 
-const sqlite = BACKENDS.find((b) => b.name === 'sqlite')!;
+const sqlite = BACKENDS.find((b) => b.name === 'sqlite') ?? (BACKENDS[0] as (typeof BACKENDS)[number]);
 let s: TestServer;
 beforeAll(async () => {
   s = await createTestServer(sqlite);

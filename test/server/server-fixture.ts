@@ -4,11 +4,18 @@ import { createTestStore, steppingClock, type TestStore } from '../helpers/test-
 import { createServerApp, type ServerAppOptions } from '../../src/server/index.js';
 import { createJsonLogger } from '../../src/serve/index.js';
 
+export interface CallResult {
+  readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- contract tests read MLflow bodies field by field
+  readonly body: any;
+  readonly headers: Record<string, unknown>;
+}
+
 export interface TestServer {
   readonly app: FastifyInstance;
   readonly ts: TestStore;
   /** An MLflow-style call: GET sends `params` as the query string, anything else as a JSON body. */
-  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, params?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, params?: unknown, headers?: Record<string, string>): Promise<CallResult>;
   dispose(): Promise<void>;
 }
 
