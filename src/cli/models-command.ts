@@ -5,8 +5,7 @@ import {
   getRegisteredModel, hasRegisteredModel, listApprovals, listBlessings, listRegisteredModels, modelHistory, promote, searchModelVersions,
   setAlias, aliasPolicyFromConfig, modelCard,
 } from '../registry/index.js';
-import { loadPipeline } from '../config/index.js';
-import { findPipelineFile } from '../pipeline/index.js';
+import { projectRegistrySection } from './project-registry.js';
 import { formatTime, printJson, printLine, printTable } from './output.js';
 import { collect, parseKeyValue } from './parse-args.js';
 import { withStore } from './with-store.js';
@@ -147,15 +146,6 @@ export function modelsCommand(program: Command): void {
 }
 
 /** slipway.yaml's `registry:` section when the command runs inside a project, else undefined. */
-async function projectRegistrySection(): Promise<unknown> {
-  let file: string;
-  try {
-    file = findPipelineFile(process.cwd());
-  } catch {
-    return undefined;
-  }
-  return (await loadPipeline(file)).extra.registry;
-}
 
 function printVersion(v: ModelVersion): void {
   printLine(`${v.name} version ${v.version}${v.aliases.length ? ` (@${v.aliases.join(', @')})` : ''}`);

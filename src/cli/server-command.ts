@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { invalid } from '../errors.js';
 import { createJsonLogger, parseLogLevel } from '../serve/index.js';
-import { createServerApp } from '../server/index.js';
+import { createServerApp, ROLES, type Role } from '../server/index.js';
 import { openStore } from '../store/index.js';
 import { printLine } from './output.js';
+import { collect } from './parse-args.js';
+import { projectAliasPolicies } from './project-registry.js';
 
 interface ServerFlags {
   host: string;
@@ -11,6 +13,7 @@ interface ServerFlags {
   auth?: string;
   logLevel: string;
   accessLog?: boolean;
+  approverRole: string[];
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -23,6 +26,7 @@ export function serverCommand(program: Command): void {
     .option('--auth <mode>', 'required | off (default: off on 127.0.0.1, required elsewhere)')
     .option('--log-level <level>', 'JSON logs on stderr: debug | info | warn | error', 'info')
     .option('--access-log', 'one JSON log line per request')
+    .option('--approver-role <role>', 'a role besides admin that may approve and move protected aliases (repeatable)', collect, [])
     .action(async (o: ServerFlags) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(`--port expects 0..65535, got '${o.port}'.`);
@@ -31,11 +35,16 @@ export function serverCommand(program: Command): void {
       if (o.auth !== undefined && o.auth !== 'required' && o.auth !== 'off') throw invalid(`--auth expects required or off, got '${o.auth}'.`);
       const loopback = LOOPBACK.has(o.host);
       if (o.auth === 'off' && !loopback) throw invalid(`--auth off is only allowed on 127.0.0.1: a server on ${o.host} is reachable by others.`);
+      const approverRoles = o.approverRole.map((r) => {
+        if (!(ROLES as readonly string[]).includes(r)) throw invalid(`--approver-role expects ${ROLES.join(', ')}, got '${r}'.`);
+        return r as Role;
+      });
+      const aliasPolicies = await projectAliasPolicies();
       const required = o.auth === 'required' || !loopback;
       const log = createJsonLogger({ level });
       const store = await openStore();
       try {
-        const app = await createServerApp({ store, log, accessLog: !!o.accessLog, auth: { required } });
+        const app = await createServerApp({ store, log, accessLog: !!o.accessLog, auth: { required }, aliasPolicies, approverRoles });
         const address = await app.listen({ host: o.host, port });
         const url = address.replace('[::1]', 'localhost');
         log.info('server started', { url, auth: required ? 'required' : 'off', database: store.dialect });

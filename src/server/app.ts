@@ -7,7 +7,11 @@ import { installHttpMetrics } from './http-metrics.js';
 import { mlflowRoutes } from './mlflow/index.js';
 import { registerMlflowRoutes } from './mlflow/mlflow-router.js';
 import { MlflowApiError, toMlflowError } from './mlflow/mlflow-errors.js';
-import type { ServerContext } from './types.js';
+import { registerArtifactProxy } from './mlflow/artifact-proxy.js';
+import { registerNativeApi } from './native/index.js';
+import type { AliasPolicy } from '../registry/index.js';
+import type { Role, ServerContext } from './types.js';
+import { startWebhookDispatcher } from './webhooks/index.js';
 
 export interface ServerAppOptions {
   readonly store: Store;
@@ -19,6 +23,15 @@ export interface ServerAppOptions {
   readonly accessLog?: boolean;
   /** Largest JSON body accepted (artifact uploads stream and are not bound by it). @default 16 MiB */
   readonly bodyLimit?: number;
+  /**
+   * slipway.yaml's `registry.aliases` policies; an alias named here is protected: only approvers move it,
+   * and only when its policy is met. @default {} (no alias protected)
+   */
+  readonly aliasPolicies?: Readonly<Record<string, AliasPolicy>>;
+  /** Roles besides admin that may approve and move protected aliases. @default [] */
+  readonly approverRoles?: readonly Role[];
+  /** Deliver registry webhooks from this process. @default true */
+  readonly webhooks?: boolean;
 }
 
 /**
@@ -28,9 +41,14 @@ export interface ServerAppOptions {
 export async function createServerApp(options: ServerAppOptions): Promise<FastifyInstance> {
   const log = options.log ?? createJsonLogger();
   const store = options.store;
+  const policies = options.aliasPolicies ?? {};
+  const approvers = new Set(options.approverRoles ?? []);
   const ctx: ServerContext = {
     store, log,
     storeFor: (principal) => (principal.name === store.actor ? store : { ...store, actor: principal.name }),
+    aliasPolicy: (alias) => policies[alias] ?? {},
+    isProtectedAlias: (alias) => Object.hasOwn(policies, alias),
+    canApprove: (principal) => principal.role === 'admin' || approvers.has(principal.role),
   };
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024, genReqId: requestId, return503OnClosing: true });
 
@@ -72,6 +90,12 @@ export async function createServerApp(options: ServerAppOptions): Promise<Fastif
   app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_request, reply) => reply.type('text/plain').send(VERSION));
   registerMlflowRoutes(app, ctx, mlflowRoutes);
+  registerArtifactProxy(app, ctx);
+  registerNativeApi(app, ctx);
+  if (options.webhooks !== false) {
+    const dispatcher = startWebhookDispatcher(ctx);
+    app.addHook('onClose', async () => dispatcher.close());
+  }
   return app;
 }
 

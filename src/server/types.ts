@@ -1,3 +1,4 @@
+import type { AliasPolicy } from '../registry/index.js';
 import type { JsonLogger } from '../serve/index.js';
 import type { Store } from '../store/index.js';
 
@@ -22,6 +23,12 @@ export interface ServerContext {
   readonly log: JsonLogger;
   /** The store as `principal` acts on it (runs, versions and audit entries are recorded under their name). */
   storeFor(principal: Principal): Store;
+  /** What moving `alias` demands (slipway.yaml `registry.aliases`); an alias with no entry still needs a passed gate only when promoted. */
+  aliasPolicy(alias: string): AliasPolicy;
+  /** Whether an alias is protected: moving it needs an approver (see `canApprove`) and goes through its policy. */
+  isProtectedAlias(alias: string): boolean;
+  /** Whether `principal` may approve versions and move protected aliases (admins, or the configured approver roles). */
+  canApprove(principal: Principal): boolean;
 }
 
 export const roleAllows = (role: Role, permission: Permission): boolean =>
