@@ -6,7 +6,7 @@ import { createExperiment, getExperiment, listExperiments } from '../../src/trac
 import { BACKENDS } from '../backends.js';
 import { createTestStore, type TestStore } from '../helpers/test-store.js';
 
-const KNOWN = ['001-initial', '002-default-experiment', '003-version-counter', '004-run-cache', '005-blessings', '006-serving', '007-monitoring'];
+const KNOWN = ['001-initial', '002-default-experiment', '003-version-counter', '004-run-cache', '005-blessings', '006-serving', '007-monitoring', '008-auth', '009-webhooks'];
 
 async function migrationNames(db: TestStore['store']['db']): Promise<string[]> {
   const rows = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);

@@ -323,6 +323,67 @@ export interface ScheduleRunsTable {
   message: string;
 }
 
+type NullableMillis = ColumnType<number | string | null, number | null | undefined, number | null>;
+
+/** An API token of the server; the secret itself is never stored, only its sha256. */
+export interface ApiTokensTable {
+  /** 'tok_…', printed by `slipway tokens list` and named in audit entries. */
+  id: string;
+  /** Who the token acts as (recorded on runs, versions, audit entries). */
+  name: string;
+  /** 'viewer' | 'editor' | 'admin' */
+  role: string;
+  token_hash: string;
+  description: string;
+  created_by: string;
+  created_time: Millis;
+  expires_time: NullableMillis;
+  last_used_time: NullableMillis;
+  revoked_time: NullableMillis;
+}
+
+/** A URL subscribed to registry events. */
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** JSON array of event names. */
+  events: string;
+  /** Only this model's events, when set. */
+  model_name: string | null;
+  /** HMAC-SHA256 key for the signature header. */
+  secret: string;
+  description: string;
+  /** 'active' | 'disabled' */
+  status: string;
+  created_by: string;
+  created_time: Millis;
+}
+
+/** One event for one subscription; unique on (webhook_id, audit_id). */
+export interface WebhookDeliveriesTable {
+  id: Generated<number | string>;
+  webhook_id: string;
+  /** The audit entry the event comes from. */
+  audit_id: ColumnType<number | string, number, number>;
+  event: string;
+  /** The JSON body sent. */
+  payload: string;
+  /** 'pending' | 'delivered' | 'failed' */
+  status: string;
+  attempts: number;
+  next_attempt_time: Millis;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_time: Millis;
+  delivered_time: NullableMillis;
+}
+
+/** How far a reader of the audit log has got. */
+export interface WebhookCursorTable {
+  name: string;
+  audit_id: ColumnType<number | string, number, number>;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -351,4 +412,8 @@ export interface Database {
   monitor_series: MonitorSeriesTable;
   alerts: AlertsTable;
   schedule_runs: ScheduleRunsTable;
+  api_tokens: ApiTokensTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_cursor: WebhookCursorTable;
 }

@@ -7,6 +7,8 @@ import { runCache } from './004-run-cache.js';
 import { blessings } from './005-blessings.js';
 import { serving } from './006-serving.js';
 import { monitoring } from './007-monitoring.js';
+import { auth } from './008-auth.js';
+import { webhooks } from './009-webhooks.js';
 
 /**
  * Every schema version, in order. Names sort lexically, which is the order Kysely applies them in;
@@ -21,6 +23,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '005-blessings': blessings(dialect),
     '006-serving': serving(dialect),
     '007-monitoring': monitoring(dialect),
+    '008-auth': auth(),
+    '009-webhooks': webhooks(dialect),
   };
 }
 
