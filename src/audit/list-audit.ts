@@ -23,6 +23,10 @@ export interface ListAuditOptions {
   action?: string;
   /** Only entries at or after this epoch-ms time. */
   since?: number;
+  /** Only entries before this epoch-ms time (exclusive). */
+  until?: number;
+  /** Only entries with a smaller id: the next page after an entry (ids only grow, so pages never shift). */
+  beforeId?: number;
   /**
    * Newest first, at most this many.
    * @default 100
@@ -40,6 +44,8 @@ export async function listAudit(db: Kysely<Database>, options: ListAuditOptions 
   if (options.actor) q = q.where('actor', '=', options.actor);
   if (options.action) q = q.where(startsWith('action', options.action));
   if (options.since !== undefined) q = q.where('time', '>=', options.since);
+  if (options.until !== undefined) q = q.where('time', '<', options.until);
+  if (options.beforeId !== undefined) q = q.where('id', '<', options.beforeId);
   const rows = await q.orderBy('id', 'desc').limit(options.limit ?? 100).execute();
   return rows.map((r) => ({
     id: Number(r.id),

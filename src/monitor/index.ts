@@ -35,11 +35,11 @@ export type {
   ActionContext, ActionResult, Alert, AlertAction, AlertCondition, AlertEvent, AlertEventName, AlertLogger, AlertRule, AlertState,
   AlertTransitions, AlertWebhookBody, Comparison, EvaluatedAlerts, ListAlertsOptions, LogAction, LogLevelName, MonitorSnapshot,
   RetrainAction, RetrainOutcome, RetrainRequest, RuleState, RuleVerdict, SnapshotColumnDrift, SnapshotCounts, WebhookAction,
-  WebhookDelivery, WebhookOptions,
+  WebhookAttempt, WebhookDelivery, WebhookOptions,
 } from './alerts/index.js';
 export {
   alertRuleSchema, alertRulesSchema, alertWebhookBody, applyAlertTransitions, evaluateAlerts, evaluateRule, isHttpUrl, listAlerts,
-  parseAlertRules, parseRetryAfter, postWebhook, runActions, signWebhookBody, verifyWebhookSignature,
+  parseAlertRules, parseRetryAfter, postWebhook, runActions, sendWebhookOnce, signWebhookBody, verifyWebhookSignature, webhookRetryDelay,
 } from './alerts/index.js';
 export type {
   CronSchedule, ListScheduleRunsOptions, Schedule, Scheduler, SchedulerLogger, SchedulerOptions, ScheduleRun, ScheduleRunStatus,

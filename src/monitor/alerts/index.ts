@@ -10,5 +10,7 @@ export { evaluateRule } from './evaluate-rule.js';
 export type { MonitorSnapshot, SnapshotColumnDrift, SnapshotCounts } from './monitor-snapshot.js';
 export type { ActionContext, ActionResult, AlertLogger, RetrainOutcome, RetrainRequest } from './run-actions.js';
 export { runActions } from './run-actions.js';
-export type { AlertWebhookBody, WebhookDelivery, WebhookOptions } from './webhook.js';
-export { alertWebhookBody, parseRetryAfter, postWebhook, signWebhookBody, verifyWebhookSignature } from './webhook.js';
+export type { AlertWebhookBody, WebhookAttempt, WebhookDelivery, WebhookOptions } from './webhook.js';
+export {
+  alertWebhookBody, parseRetryAfter, postWebhook, sendWebhookOnce, signWebhookBody, verifyWebhookSignature, webhookRetryDelay,
+} from './webhook.js';

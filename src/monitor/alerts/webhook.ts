@@ -139,15 +139,16 @@ export async function postWebhook(url: string, event: string, body: unknown, opt
 
   let last: WebhookDelivery = { delivered: false, attempts: 0 };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const outcome = await attemptOnce(url, raw, headers, options);
+    const outcome = await sendWebhookOnce(url, raw, headers, options);
     last = { delivered: outcome.ok, attempts: attempt, ...(outcome.status !== undefined ? { status: outcome.status } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
     if (outcome.ok || !outcome.retry || attempt === maxAttempts) return last;
-    await sleep(retryDelay(attempt, outcome.retryAfterMs, options));
+    await sleep(webhookRetryDelay(attempt, outcome.retryAfterMs, options));
   }
   return last;
 }
 
-interface Attempt {
+/** What one POST came to: delivered (`ok`), or whether a retry may succeed and how long the receiver asked to wait. */
+export interface WebhookAttempt {
   readonly ok: boolean;
   readonly retry: boolean;
   readonly status?: number;
@@ -155,7 +156,12 @@ interface Attempt {
   readonly retryAfterMs?: number;
 }
 
-async function attemptOnce(url: string, raw: string, headers: Record<string, string>, options: WebhookOptions): Promise<Attempt> {
+/**
+ * One POST of an already-serialised body with exactly these headers, within `timeoutMs`. For senders
+ * that keep their own retry schedule (the registry webhooks retry from a database queue); others use
+ * `postWebhook`.
+ */
+export async function sendWebhookOnce(url: string, raw: string, headers: Readonly<Record<string, string>>, options: Pick<WebhookOptions, 'timeoutMs' | 'fetch'> = {}): Promise<WebhookAttempt> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -189,7 +195,8 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function retryDelay(attempt: number, retryAfterMs: number | undefined, options: WebhookOptions): number {
+/** The wait before retry number `attempt` (1 = after the first failure): Retry-After when given, else exponential backoff with jitter. */
+export function webhookRetryDelay(attempt: number, retryAfterMs: number | undefined, options: Pick<WebhookOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'random'> = {}): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, options.maxRetryAfterMs ?? 60_000);
   const ceiling = Math.min(options.maxDelayMs ?? 30_000, (options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
   // "Equal jitter": at least half the backoff, so retries never bunch up at zero.
