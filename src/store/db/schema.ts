@@ -357,6 +357,8 @@ export interface WebhooksTable {
   status: string;
   created_by: string;
   created_time: Millis;
+  /** The newest audit entry when the subscription was made: only later events are sent to it. */
+  since_audit_id: ColumnType<number | string, number, number>;
 }
 
 /** One event for one subscription; unique on (webhook_id, audit_id). */

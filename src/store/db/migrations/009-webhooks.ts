@@ -22,6 +22,8 @@ export function webhooks(dialect: DialectName) {
         .addColumn('status', 'varchar(16)', (c) => c.notNull())
         .addColumn('created_by', 'varchar(256)', (c) => c.notNull())
         .addColumn('created_time', 'bigint', (c) => c.notNull())
+        // Events from audit entries up to this id predate the subscription and are not sent to it.
+        .addColumn('since_audit_id', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('webhook_deliveries')
