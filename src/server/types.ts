@@ -1,10 +1,11 @@
+import type { Role } from '../auth/index.js';
 import type { AliasPolicy } from '../registry/index.js';
 import type { JsonLogger } from '../serve/index.js';
 import type { Store } from '../store/index.js';
 
-/** What a caller may do. Viewers read; editors log, register and deploy; admins also approve and move protected aliases. */
-export type Role = 'viewer' | 'editor' | 'admin';
-export const ROLES: readonly Role[] = ['viewer', 'editor', 'admin'];
+// Roles belong to the tokens that carry them (src/auth); the server re-exports them for its routes.
+export type { Role };
+export { ROLES } from '../auth/index.js';
 
 /** The least role a route needs. */
 export type Permission = 'read' | 'edit' | 'admin';

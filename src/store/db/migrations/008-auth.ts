@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * API tokens of the Slipway server. Only a token's sha256 is kept (the secret is shown once, when it
@@ -19,6 +19,8 @@ export function auth() {
         .addColumn('expires_time', 'bigint')
         .addColumn('last_used_time', 'bigint')
         .addColumn('revoked_time', 'bigint')
+        // A role outside these would be granted nothing or, worse, guessed at: refuse it at the source.
+        .addCheckConstraint('api_tokens_role', sql`role IN ('viewer', 'editor', 'admin')`)
         .execute();
     },
   };
