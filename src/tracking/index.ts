@@ -19,4 +19,10 @@ export { logInputs, runsUsingData } from './datasets.js';
 export { readRun, readRuns } from './read-runs.js';
 export type { SearchRunsOptions, SearchRunsResult } from './search-runs-service.js';
 export { searchRuns } from './search-runs-service.js';
+export type { SearchExperimentsOptions, SearchExperimentsResult } from './search-experiments.js';
+export { searchExperiments } from './search-experiments.js';
 export { checkExperimentName, checkKey, checkRunId, checkValueLength } from './validate.js';
+export type { DataUse, MlflowHttpOptions, RemoteTrackingOptions, SendOptions, TrackingClient, TrackingTarget } from './client/index.js';
+export {
+  localTrackingClient, MlflowHttp, parseServerUrl, remoteTrackingClient, trackingClientFor, trackingTargetFromEnv,
+} from './client/index.js';
