@@ -20,6 +20,7 @@ import { registerTrainStage } from '../train/index.js';
 import { reportError } from './output.js';
 import { runsCommand } from './runs-command.js';
 import { VERSION } from '../version.js';
+import { webhooksCommand } from './webhooks-command.js';
 
 export function buildProgram(): Command {
   // Built-in stage kinds must be known before any slipway.yaml is loaded.
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   deployCommands(program);
   monitorCommands(program);
   packageCommand(program);
+  webhooksCommand(program);
   demoCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;

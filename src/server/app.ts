@@ -11,7 +11,7 @@ import { registerArtifactProxy } from './mlflow/artifact-proxy.js';
 import { registerNativeApi } from './native/index.js';
 import type { AliasPolicy } from '../registry/index.js';
 import type { Role, ServerContext } from './types.js';
-import { startWebhookDispatcher } from './webhooks/index.js';
+import { startWebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/index.js';
 
 export interface ServerAppOptions {
   readonly store: Store;
@@ -30,8 +30,8 @@ export interface ServerAppOptions {
   readonly aliasPolicies?: Readonly<Record<string, AliasPolicy>>;
   /** Roles besides admin that may approve and move protected aliases. @default [] */
   readonly approverRoles?: readonly Role[];
-  /** Deliver registry webhooks from this process. @default true */
-  readonly webhooks?: boolean;
+  /** Deliver registry webhooks from this process (options: poll interval, timeouts, retries). @default true */
+  readonly webhooks?: boolean | WebhookDispatcherOptions;
 }
 
 /**
@@ -93,7 +93,7 @@ export async function createServerApp(options: ServerAppOptions): Promise<Fastif
   registerArtifactProxy(app, ctx);
   registerNativeApi(app, ctx);
   if (options.webhooks !== false) {
-    const dispatcher = startWebhookDispatcher(ctx);
+    const dispatcher = startWebhookDispatcher(ctx, typeof options.webhooks === 'object' ? options.webhooks : {});
     app.addHook('onClose', async () => dispatcher.close());
   }
   return app;
