@@ -133,7 +133,8 @@ async function requireModel(store: Store, name: string, db = store.db) {
   return { name: row.name, description: row.description };
 }
 
-async function readModels(store: Store, names: readonly string[]): Promise<RegisteredModel[]> {
+/** Loads models with their tags, aliases and latest versions, in the order of `names` (missing names are skipped). */
+export async function readModels(store: Store, names: readonly string[]): Promise<RegisteredModel[]> {
   if (names.length === 0) return [];
   const db = store.db;
   const [models, tags, aliases, versions] = await Promise.all([

@@ -26,16 +26,26 @@ export interface AliasPolicy {
  */
 export async function promote(store: Store, name: string, version: string | number, alias: string, options: { reason?: string; policy?: AliasPolicy } = {}): Promise<ModelVersion> {
   const v = parseVersion(version);
-  const policy = { requireBlessing: true, requireApproval: false, ...options.policy };
-  const missing: string[] = [];
-  if (policy.requireBlessing && !(await isBlessed(store, name, v, alias))) {
-    missing.push(`it holds no passed gate for @${alias} (run \`slipway gate\` with --for ${alias})`);
-  }
-  if (policy.requireApproval && !(await isApproved(store, name, v, alias))) {
-    missing.push(`@${alias} requires an approval by someone other than its author (\`slipway models approve ${name} ${v} --for ${alias}\`)`);
-  }
+  const missing = await unmetRequirements(store, name, v, alias, options.policy);
   if (missing.length) {
     throw new SlipwayError('PERMISSION_DENIED', `Cannot promote ${name} version ${v} to @${alias}: ${missing.join('; ')}.`, { name, version: v, alias });
   }
   return setAlias(store, name, alias, v, { reason: options.reason ?? '', action: 'model.promote' });
+}
+
+/**
+ * What `version` still lacks before it may hold `alias` under `policy`, one sentence per requirement;
+ * empty when it may. Also used for moves that are not alias moves (MLflow's Production stage).
+ */
+export async function unmetRequirements(store: Store, name: string, version: string | number, alias: string, policy: AliasPolicy = {}): Promise<string[]> {
+  const v = parseVersion(version);
+  const { requireBlessing, requireApproval } = { requireBlessing: true, requireApproval: false, ...policy };
+  const missing: string[] = [];
+  if (requireBlessing && !(await isBlessed(store, name, v, alias))) {
+    missing.push(`it holds no passed gate for @${alias} (run \`slipway gate\` with --for ${alias})`);
+  }
+  if (requireApproval && !(await isApproved(store, name, v, alias))) {
+    missing.push(`@${alias} requires an approval by someone other than its author (\`slipway models approve ${name} ${v} --for ${alias}\`)`);
+  }
+  return missing;
 }

@@ -20,6 +20,11 @@ export interface CreateVersionOptions {
   runId?: string;
   description?: string;
   tags?: readonly { key: string; value: string }[];
+  /**
+   * Register the bytes of this existing version instead of resolving `source` (MLflow's copy of a
+   * `models:/` source); `source` is recorded as given, the run defaults to the original's.
+   */
+  from?: ModelVersion;
 }
 
 /**
@@ -32,7 +37,7 @@ export async function createModelVersion(store: Store, name: string, options: Cr
     checkKey('Tag', t.key);
     checkValueLength('Tag', t.key, t.value, LIMITS.tagValue);
   }
-  const { blob, runId } = await resolveSource(store, options.source, options.runId);
+  const { blob, runId } = options.from ? await copiedSource(store, options.from, options.runId) : await resolveSource(store, options.source, options.runId);
   const version = await insertVersion(store, name, options, blob, runId);
   return readVersion(store.db, name, version);
 }
@@ -90,6 +95,14 @@ async function resolveSource(store: Store, source: string, explicitRunId?: strin
   }
   const file = await store.objects.putFile(path);
   return { blob: { ...file, kind: 'file' }, runId: explicitRunId ?? null };
+}
+
+async function copiedSource(store: Store, from: ModelVersion, explicitRunId?: string): Promise<{ blob: Blob; runId: string | null }> {
+  if (explicitRunId) {
+    checkRunId(explicitRunId);
+    await getRunInfo(store, explicitRunId);
+  }
+  return { blob: from.blob, runId: explicitRunId ?? (from.run_id || null) };
 }
 
 /** `runs:/<id>/<path>` or the proxy form `mlflow-artifacts:/<exp>/<id>/artifacts/<path>`. */
