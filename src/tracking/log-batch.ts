@@ -56,14 +56,17 @@ export async function logBatch(store: Store, runId: string, input: LogBatchInput
       const stored = await trx.selectFrom('params').select(['key', 'value']).where('run_uuid', '=', runId)
         .where('key', 'in', params.map((p) => p.key)).execute();
       const storedValue = new Map(stored.map((s) => [s.key, s.value]));
-      for (const p of params) {
-        const old = storedValue.get(p.key);
-        if (old !== undefined && old !== String(p.value)) {
-          throw invalid(
-            `Changing param values is not allowed. Param with key='${p.key}' was already logged with value='${old}' ` +
-              `for run ID='${runId}'. Attempted logging new value '${String(p.value)}'.`,
-          );
-        }
+      const conflicts = params
+        .map((p) => ({ key: p.key, old_value: storedValue.get(p.key), new_value: String(p.value) }))
+        .filter((c) => c.old_value !== undefined && c.old_value !== c.new_value);
+      const first = conflicts[0];
+      if (first) {
+        // Every conflict rides along in the context, for protocols that list them all (MLflow's log-batch).
+        throw invalid(
+          `Changing param values is not allowed. Param with key='${first.key}' was already logged with value='${first.old_value}' ` +
+            `for run ID='${runId}'. Attempted logging new value '${first.new_value}'.`,
+          { run_id: runId, conflicts },
+        );
       }
     }
     if (tags.length > 0) {

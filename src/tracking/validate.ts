@@ -6,23 +6,44 @@ import { LIMITS } from './types.js';
 
 export function checkKey(kind: string, key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) throw invalid(`Missing value for required parameter '${kind} key'.`);
-  if (key.length > LIMITS.key) {
-    throw invalid(`${kind} key '${key.slice(0, 40)}…' had length ${key.length}, which exceeded length limit of ${LIMITS.key}`);
-  }
-  // MLflow's rule: names may contain alphanumerics, underscores, dashes, periods, spaces and slashes;
-  // no '..' or leading '/' so a key can never be read as a path.
-  if (!/^[\w\-. /]+$/.test(key) || key.includes('..') || key.startsWith('/')) {
+  // MLflow's rule and wording: names may contain (Unicode) alphanumerics, underscores, dashes, periods, spaces and
+  // slashes, and must read the same as a normalised relative path, so a key can never name another file.
+  const noun = kind === 'Param' ? 'parameter' : kind.toLowerCase();
+  if (!/^[\p{L}\p{N}_\-. /]*$/u.test(key)) {
     throw invalid(
-      `Invalid ${kind.toLowerCase()} name: '${key}'. Names may only contain alphanumerics, underscores (_), ` +
+      `Invalid ${noun} name: '${key}'. Names may only contain alphanumerics, underscores (_), ` +
         'dashes (-), periods (.), spaces ( ), and slashes (/).',
     );
+  }
+  const norm = normalizePosixPath(key);
+  if (norm !== key || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
+    throw invalid(
+      `Invalid ${noun} name: '${key}'. Names may be treated as files in certain cases, and must not resolve to ` +
+        `other names when treated as such. This name would resolve to '${norm}'`,
+    );
+  }
+  if (key.length > LIMITS.key) {
+    throw invalid(`${kind} key '${key.slice(0, 250)}' had length ${key.length}, which exceeded length limit of ${LIMITS.key}`);
   }
   return key;
 }
 
-export function checkValueLength(kind: string, key: string, value: string, limit: number): string {
+/** Python's posixpath.normpath: collapses '//' and '.', resolves 'x/..', drops a trailing '/'. */
+function normalizePosixPath(path: string): string {
+  const absolute = path.startsWith('/');
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else if (part !== '..' || !absolute) out.push(part);
+  }
+  const joined = out.join('/');
+  return absolute ? `/${joined}` : joined || '.';
+}
+
+export function checkValueLength(kind: string, _key: string, value: string, limit: number): string {
   if (value.length > limit) {
-    throw invalid(`${kind} value for '${key}' had length ${value.length}, which exceeded length limit of ${limit}`);
+    throw invalid(`${kind} value '${value.slice(0, 250)}' had length ${value.length}, which exceeded length limit of ${limit}`);
   }
   return value;
 }
