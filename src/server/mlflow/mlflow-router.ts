@@ -26,6 +26,8 @@ export interface MlflowRoute {
   readonly permission: Permission;
   /** Overrides the server's body limit (MLflow caps `runs/log-batch` at 1 MB). */
   readonly bodyLimit?: number;
+  /** The error for a body over `bodyLimit`, when the route answers it in its own words (MLflow's log-batch does). */
+  readonly bodyTooLarge?: (request: FastifyRequest) => Error;
   readonly handler: (call: MlflowCall) => Promise<object>;
 }
 
@@ -40,6 +42,7 @@ export function registerMlflowRoutes(app: FastifyInstance, ctx: ServerContext, r
         url: prefix + route.path,
         config: { permission: route.permission },
         ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
+        ...(route.bodyTooLarge ? { errorHandler: routeBodyTooLarge(route.bodyTooLarge) } : {}),
         handler: async (request, reply) => {
           const principal = request.principal;
           const body = await route.handler({ params: readParams(request), principal, store: ctx.storeFor(principal), ctx, request, reply });
@@ -49,4 +52,11 @@ export function registerMlflowRoutes(app: FastifyInstance, ctx: ServerContext, r
       });
     }
   }
+}
+
+/** Rethrows to the app's error handler, with the body-limit error swapped for the route's own. */
+function routeBodyTooLarge(make: (request: FastifyRequest) => Error) {
+  return (err: Error & { code?: string }, request: FastifyRequest) => {
+    throw err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? make(request) : err;
+  };
 }
