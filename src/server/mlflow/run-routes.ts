@@ -1,6 +1,6 @@
 import { invalid } from '../../errors.js';
 import { RUN_ID_PATTERN } from '../../store/index.js';
-import { createRun, deleteRun, getRun, RUN_STATUSES, restoreRun, updateRun } from '../../tracking/index.js';
+import { createRun, deleteRun, getRun, requireActiveRun, RUN_STATUSES, restoreRun, updateRun } from '../../tracking/index.js';
 import type { MlflowRoute } from './mlflow-router.js';
 import { optionalInt, optionalString } from './request-params.js';
 import { runInfoJson, runJson } from './tracking-json.js';
@@ -51,11 +51,13 @@ export const runRoutes: readonly MlflowRoute[] = [
       const endTime = optionalInt(params, 'end_time');
       // MLflow leaves the name alone when run_name is empty.
       const runName = optionalString(params, 'run_name') || undefined;
-      const info = await updateRun(store, runId, {
+      const update = {
         ...(status ? { status } : {}),
         ...(endTime !== undefined ? { endTime } : {}),
         ...(runName ? { runName } : {}),
-      });
+      };
+      // Nothing to change still answers the run's info, and still only for an active run, as MLflow.
+      const info = Object.keys(update).length > 0 ? await updateRun(store, runId, update) : await requireActiveRun(store, runId);
       return { run_info: runInfoJson(info) };
     },
   },
