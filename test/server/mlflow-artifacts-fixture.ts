@@ -26,7 +26,7 @@ export interface ArtifactServer extends TestServer {
   list(path?: string): Promise<Raw>;
 }
 
-export async function createArtifactServer(backend: TestBackend, options: Partial<ServerAppOptions> = {}): Promise<ArtifactServer> {
+export async function createArtifactServer(backend: TestBackend, options: Partial<ServerAppOptions> & { now?: () => number } = {}): Promise<ArtifactServer> {
   const server = await createTestServer(backend, options);
   const run = await createRun(server.ts.store, { experimentId: '0' });
   const runId = run.info.run_id;
