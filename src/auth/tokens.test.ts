@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../test/backends.js';
 import { createTestStore, expectCode, type TestStore } from '../../test/helpers/test-store.js';
 import { listAudit } from '../audit/index.js';
-import { countActiveTokens, createToken, getToken, listTokens, revokeToken } from './index.js';
+import { countActiveTokens, createToken, getToken, listTokens, revokeToken, tokenStatus } from './index.js';
 
 const T0 = 1_700_000_000_000;
 const DAY = 86_400_000;
@@ -68,9 +68,10 @@ for (const backend of BACKENDS) {
       const k = await createToken(t.store, { name: 'laptop', role: 'admin' });
       now = T0 + 2000;
       const revoked = await revokeToken(t.store, k.id, { reason: 'laptop lost' });
-      expect(revoked.revoked_time).toBe(T0 + 2000);
+      const { token: _secret, ...shown } = k;
+      expect(revoked).toEqual({ token: { ...shown, revoked_time: T0 + 2000 }, alreadyRevoked: false });
       now = T0 + 3000;
-      expect((await revokeToken(t.store, k.id)).revoked_time).toBe(T0 + 2000);
+      expect(await revokeToken(t.store, k.id)).toEqual({ token: revoked.token, alreadyRevoked: true });
       const entries = (await listAudit(t.store.db, { subject: k.id })).map((e) => [e.action, e.actor, e.reason, e.after]);
       expect(entries).toEqual([
         ['token.revoke', 'root', 'laptop lost', { name: 'laptop', role: 'admin', revoked_time: T0 + 2000 }],
@@ -84,8 +85,10 @@ for (const backend of BACKENDS) {
       const listed = await listTokens(t.store);
       expect(listed.map((k) => [k.name, k.created_time])).toEqual([['laptop', T0 + 1000], ['twin', T0 + 200], ['twin', T0 + 100], ['ci-bot', T0]]);
       expect(listed.every((k) => !('token' in k) && !('token_hash' in k))).toBe(true);
+      expect(listed.map((k) => tokenStatus(k, now))).toEqual(['revoked', 'active', 'active', 'active']);
       expect(await countActiveTokens(t.store)).toBe(3);
       now = T0 + 30 * DAY; // ci-bot expires at exactly this instant
+      expect(listed.map((k) => tokenStatus(k, now))).toEqual(['revoked', 'active', 'active', 'expired']);
       expect(await countActiveTokens(t.store)).toBe(2);
       now = T0 + 3000;
     });

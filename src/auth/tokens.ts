@@ -88,27 +88,41 @@ export async function getToken(store: Store, id: string): Promise<ApiToken> {
   return toApiToken(row);
 }
 
+/** What `revokeToken` did: the token as it now is, and whether it had been revoked before. */
+export interface RevokeResult {
+  readonly token: ApiToken;
+  readonly alreadyRevoked: boolean;
+}
+
 /**
  * Revokes a token; the row stays so audit entries can still name it. Servers in this process refuse
  * it at once, servers in other processes within their cache time (see `TokenVerifierOptions.cacheMs`).
- * Revoking a revoked token changes nothing and returns it as it is.
+ * Revoking a revoked token changes nothing (and writes no audit entry).
  */
-export async function revokeToken(store: Store, id: string, options: { reason?: string } = {}): Promise<ApiToken> {
+export async function revokeToken(store: Store, id: string, options: { reason?: string } = {}): Promise<RevokeResult> {
   const now = store.now();
-  const revoked = await store.db.transaction().execute(async (trx) => {
+  const result = await store.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(`No API token with id '${id}'.`, { id });
-    if (row.revoked_time !== null) return toApiToken(row);
+    if (row.revoked_time !== null) return { token: toApiToken(row), alreadyRevoked: true };
     await trx.updateTable('api_tokens').set({ revoked_time: now }).where('id', '=', id).execute();
     await recordAudit(trx, {
       actor: store.actor, action: 'token.revoke', subjectType: 'token', subjectId: id,
       before: { name: row.name, role: row.role, revoked_time: null }, after: { name: row.name, role: row.role, revoked_time: now },
       reason: options.reason, time: now,
     });
-    return toApiToken({ ...row, revoked_time: now });
+    return { token: toApiToken({ ...row, revoked_time: now }), alreadyRevoked: false };
   });
   generation++;
-  return revoked;
+  return result;
+}
+
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+
+/** Whether a token would be accepted at `now`, and if not, why. */
+export function tokenStatus(token: ApiToken, now: number): TokenStatus {
+  if (token.revoked_time !== null) return 'revoked';
+  return token.expires_time !== null && now >= token.expires_time ? 'expired' : 'active';
 }
 
 /** Tokens that would be accepted now: neither revoked nor expired. */

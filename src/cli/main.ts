@@ -10,6 +10,7 @@ import { driftCommand } from './drift-command.js';
 import { modelCommands } from './model-commands.js';
 import { serveCommand } from './serve-command.js';
 import { serverCommand } from './server-command.js';
+import { tokensCommand } from './tokens-command.js';
 import { predictCommand } from './predict-command.js';
 import { deployCommands } from './deploy-commands.js';
 import { monitorCommands } from './monitor-commands.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   modelCommands(program);
   serveCommand(program);
   serverCommand(program);
+  tokensCommand(program);
   predictCommand(program);
   deployCommands(program);
   monitorCommands(program);

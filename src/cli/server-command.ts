@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { countActiveTokens } from '../auth/index.js';
 import { invalid } from '../errors.js';
 import { createJsonLogger, parseLogLevel } from '../serve/index.js';
 import { createServerApp, ROLES, type Role } from '../server/index.js';
@@ -49,6 +50,9 @@ export function serverCommand(program: Command): void {
         const url = address.replace('[::1]', 'localhost');
         log.info('server started', { url, auth: required ? 'required' : 'off', database: store.dialect });
         printLine(`Slipway server on ${url} (MLflow: MLFLOW_TRACKING_URI=${url}; native API: /api/v1; auth ${required ? 'required' : 'off'}). Ctrl-C stops.`);
+        if (required && (await countActiveTokens(store)) === 0) {
+          printLine("No API token exists yet, so every API call is refused (401). Create one: slipway tokens create --name NAME --role admin");
+        }
         await new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());
           process.once('SIGTERM', () => resolve());
