@@ -31,9 +31,8 @@ const openApiRoute = (document: () => unknown) => route({
 
 /** Slipway's native REST API under `/api/v1/`, with its OpenAPI document at `/api/v1/openapi.json`. */
 export function registerNativeApi(app: FastifyInstance, ctx: ServerContext): void {
-  let document: unknown;
-  const self = openApiRoute(() => document);
-  const routes = [...NATIVE_ROUTES, self];
-  document = openApiDocument(routes, { version: VERSION });
+  const built: { document?: unknown } = {};
+  const routes = [...NATIVE_ROUTES, openApiRoute(() => built.document)];
+  built.document = openApiDocument(routes, { version: VERSION });
   registerNativeRoutes(app, ctx, routes);
 }

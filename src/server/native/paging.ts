@@ -10,9 +10,11 @@ import { invalid } from '../../errors.js';
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
+const LIMIT_ERROR = `expected an integer from 1 to ${MAX_LIMIT}`;
+
 /** The query fields every list route takes. */
 export const pageQuery = {
-  limit: z.coerce.number<string>({ error: 'expected an integer' }).int({ error: 'expected an integer' }).min(1).max(MAX_LIMIT).optional()
+  limit: z.coerce.number<string>({ error: LIMIT_ERROR }).int({ error: LIMIT_ERROR }).min(1, { error: LIMIT_ERROR }).max(MAX_LIMIT, { error: LIMIT_ERROR }).optional()
     .describe(`Page size, 1..${MAX_LIMIT} (default ${DEFAULT_LIMIT}).`),
   page_token: z.string().max(2000).optional().describe('The `next_page_token` of the previous page.'),
 };
