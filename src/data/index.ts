@@ -21,5 +21,5 @@ export { registerValidateStage } from './validate-stage.js';
 export type { Reference, ReferenceOptions, SampleOptions } from './reference/index.js';
 export {
   buildReference, buildReferenceFromChunks, DEFAULT_SAMPLE_ROWS, readReference, REFERENCE_PROFILE_ARTIFACT, REFERENCE_SAMPLE_ARTIFACT,
-  ReservoirSampler, reservoirSample, SeededRandom, Sfc32, writeReference,
+  referenceArtifacts, ReservoirSampler, reservoirSample, SeededRandom, Sfc32, writeReference,
 } from './reference/index.js';

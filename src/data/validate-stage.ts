@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { getStageKind, registerStageKind } from '../config/index.js';
 import { SlipwayError } from '../errors.js';
 import { getStageRunner, registerStageRunner, type StageRunContext } from '../pipeline/index.js';
-import { putArtifact } from '../tracking/index.js';
 import { DEFAULT_NULL_VALUES } from './readers/index.js';
 import { renderValidationHtml } from './report/validation-html.js';
 import { describeFailures, loadSuiteFile, validateFile } from './validate-file.js';
@@ -46,8 +45,8 @@ async function runValidateStage(ctx: StageRunContext) {
     read: { onBadRow: args.skip_bad_rows ? 'skip' : 'error', ...(args.null_values ? { nullValues: [...DEFAULT_NULL_VALUES, ...args.null_values] } : {}) },
   });
   const s = result.statistics;
-  await putArtifact(ctx.store, ctx.runId, 'validation/result.json', `${JSON.stringify(result, null, 2)}\n`);
-  await putArtifact(ctx.store, ctx.runId, 'validation/report.html', renderValidationHtml(result, { data: args.data, suite: args.suite, rows: stats.rows, badRows: stats.badRows, generatedAt: new Date() }));
+  await ctx.tracking.putArtifact(ctx.runId, 'validation/result.json', `${JSON.stringify(result, null, 2)}\n`);
+  await ctx.tracking.putArtifact(ctx.runId, 'validation/report.html', renderValidationHtml(result, { data: args.data, suite: args.suite, rows: stats.rows, badRows: stats.badRows, generatedAt: new Date() }));
   ctx.log(`${args.data}: ${stats.rows} rows${stats.badRows ? ` (${stats.badRows} malformed rows skipped)` : ''}; ${s.successful_expectations} of ${s.evaluated_expectations} expectations met`);
   const failures = describeFailures(result);
   for (const f of failures) ctx.log(`  FAILED ${f}`);

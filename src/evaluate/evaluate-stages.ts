@@ -8,7 +8,7 @@ import { getStageRunner, registerStageRunner, type StageRunContext } from '../pi
 import {
   aliasPolicyFromConfig, createModelVersion, createRegisteredModel, hasRegisteredModel, promote, recordBlessing, searchModelVersions, setAlias,
 } from '../registry/index.js';
-import { putArtifact, runsUsingData } from '../tracking/index.js';
+import { runsUsingData } from '../tracking/index.js';
 import { sha256File } from '../store/index.js';
 import { renderEvaluationHtml } from './evaluation-html.js';
 import { evaluateModel } from './evaluate-model.js';
@@ -72,10 +72,10 @@ async function runEvaluate(ctx: StageRunContext) {
   const report = evaluateModel(model, table, { ...(a.target ? { target: a.target } : {}), sensitive: a.sensitive, slices: a.slices });
   const metrics = Object.fromEntries(Object.entries(report.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
   await writeJson(within(ctx, a.out), metrics);
-  await putArtifact(ctx.store, ctx.runId, 'evaluation/report.json', `${JSON.stringify(report, null, 2)}\n`);
-  await putArtifact(ctx.store, ctx.runId, 'evaluation/report.html', renderEvaluationHtml(report, `${a.model} on ${a.data}`, { generatedAt: new Date() }));
+  await ctx.tracking.putArtifact(ctx.runId, 'evaluation/report.json', `${JSON.stringify(report, null, 2)}\n`);
+  await ctx.tracking.putArtifact(ctx.runId, 'evaluation/report.html', renderEvaluationHtml(report, `${a.model} on ${a.data}`, { generatedAt: new Date() }));
   // What `slipway deploy` smoke-tests this model against by default.
-  await putArtifact(ctx.store, ctx.runId, SMOKE_SAMPLE_ARTIFACT, JSON.stringify(evaluationSmokeSample(model, table)));
+  await ctx.tracking.putArtifact(ctx.runId, SMOKE_SAMPLE_ARTIFACT, JSON.stringify(evaluationSmokeSample(model, table)));
   ctx.log(`${report.rows} rows: ${Object.entries(metrics).slice(0, 6).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ')}`);
   return { metrics };
 }

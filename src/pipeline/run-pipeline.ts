@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import type { PipelineSpec, StageSpec } from '../config/index.js';
 import { SlipwayError } from '../errors.js';
 import type { Store } from '../store/index.js';
-import { logBatch, updateRun } from '../tracking/index.js';
+import { type TrackingClient, trackingClientFor } from '../tracking/index.js';
 import { buildDag, selectStages } from './dag.js';
 import { executeStage } from './execute-stage.js';
 import { gitInfo } from './git-info.js';
@@ -37,6 +37,12 @@ export interface RunPipelineOptions {
   signal?: AbortSignal;
   /** Receives every event (stage started, output line, finished); the CLI prints them. */
   onEvent?: (e: PipelineEvent) => void;
+  /**
+   * Where the parent and stage runs are recorded. The run cache, the lock and the outs' objects stay
+   * in the project's own store whatever this is: they are the workspace's state, not tracking.
+   * @default the client SLIPWAY_TRACKING_URI chooses: that server, or (unset) the local store
+   */
+  tracking?: TrackingClient;
 }
 
 export type StageOutcome = 'ran' | 'skipped' | 'restored' | 'failed' | 'not-run' | 'would-run' | 'interrupted';
@@ -70,6 +76,8 @@ export interface PipelineReport {
  * so whatever happens later it describes exactly what is in the workspace.
  */
 export async function runPipeline(store: Store, spec: PipelineSpec, options: RunPipelineOptions = {}): Promise<PipelineReport> {
+  // First, so a bad SLIPWAY_TRACKING_URI is reported before anything runs.
+  const tracking = options.tracking ?? trackingClientFor(store);
   const dag = buildDag(spec);
   const selected = selectStages(dag, options.targets ?? [], { downstream: options.downstream ?? false });
   const forced = new Set(options.force ? (options.targets?.length ? selectStages(dag, options.targets, { single: true }) : selected) : []);
@@ -94,14 +102,14 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
   let parentRunId: string | undefined;
   if (!options.dryRun) {
     // Runs a killed `slipway run` left RUNNING are closed first, even when this run has nothing to do.
-    experimentId = await pipelineExperiment(store, spec);
-    await failOrphanedRuns(store, experimentId);
+    experimentId = await pipelineExperiment(tracking, spec);
+    await failOrphanedRuns(tracking, experimentId);
   }
   const ensureParent = async () => {
     if (parentRunId) return parentRunId;
     git = gitInfo(spec.root);
-    experimentId ??= await pipelineExperiment(store, spec);
-    parentRunId = await startParentRun(store, spec, experimentId, git, options.overrides ?? {});
+    experimentId ??= await pipelineExperiment(tracking, spec);
+    parentRunId = await startParentRun(tracking, spec, experimentId, git, options.overrides ?? {});
     return parentRunId;
   };
 
@@ -151,8 +159,8 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
     if (cached) {
       for (const out of cached) await materialize(store.objects, { kind: out.kind, hash: out.hash }, join(spec.root, out.path), state);
       const parent = await ensureParent();
-      const runId = await startStageRun(store, experimentId as string, parent, stage, git, st.params, st.deps, true);
-      await finishStageRun(store, runId, 'FINISHED', { outs: cached, metrics: await readStageMetrics(spec, stage), points: await readStagePlots(spec, stage), durationMs: performance.now() - started, log: '' });
+      const runId = await startStageRun(tracking, experimentId as string, parent, stage, git, st.params, st.deps, true);
+      await finishStageRun(tracking, runId, 'FINISHED', { outs: cached, metrics: await readStageMetrics(spec, stage), points: await readStagePlots(spec, stage), durationMs: performance.now() - started, log: '' });
       await saveLock(name, entry(cached.map(({ kind: _kind, ...o }) => o)));
       return finish({ outcome: 'restored', reasons, runId });
     }
@@ -163,13 +171,13 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
       if (!out.persist) await rm(join(spec.root, out.path), { recursive: true, force: true });
     }
     const parent = await ensureParent();
-    const runId = await startStageRun(store, experimentId as string, parent, stage, git, st.params, st.deps, false);
+    const runId = await startStageRun(tracking, experimentId as string, parent, stage, git, st.params, st.deps, false);
     const logChunks: string[] = [];
     const log = new PassThrough();
     log.on('data', (c: Buffer) => logChunks.push(c.toString()));
-    const env = stageEnv(store, spec, stage, runId, parent, experimentId as string);
+    const env = stageEnv(store, tracking, spec, stage, runId, parent, experimentId as string);
     const outcome = await executeStage({
-      spec, stage, store, runId, parentRunId: parent, params: st.params, signal: stageSignal,
+      spec, stage, store, tracking, runId, parentRunId: parent, params: st.params, signal: stageSignal,
       log: (line) => {
         emit({ type: 'stage-line', stage: name, line });
         if (stage.uses) log.write(`${line}\n`);
@@ -177,7 +185,7 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
     }, env, log);
     log.end();
     if (!outcome.ok) {
-      await finishStageRun(store, runId, outcome.aborted ? 'KILLED' : 'FAILED', { outs: [], metrics: { ...(outcome.result?.metrics ?? {}) }, durationMs: performance.now() - started, log: logChunks.join('') });
+      await finishStageRun(tracking, runId, outcome.aborted ? 'KILLED' : 'FAILED', { outs: [], metrics: { ...(outcome.result?.metrics ?? {}) }, durationMs: performance.now() - started, log: logChunks.join('') });
       const stopped = outcome.aborted && !signal.aborted;
       return finish({
         outcome: outcome.aborted ? 'interrupted' : 'failed', reasons, runId, attempts: outcome.attempts,
@@ -192,12 +200,12 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
         outs.push({ ...toLocked(out.path, h), kind: h.kind, ...(out.cache ? {} : { cache: false }) });
       }
       const metrics = { ...(await readStageMetrics(spec, stage)), ...(outcome.result?.metrics ?? {}) };
-      await finishStageRun(store, runId, 'FINISHED', { outs, metrics, points: await readStagePlots(spec, stage), durationMs: performance.now() - started, log: logChunks.join('') });
+      await finishStageRun(tracking, runId, 'FINISHED', { outs, metrics, points: await readStagePlots(spec, stage), durationMs: performance.now() - started, log: logChunks.join('') });
       if (cacheable && outs.every((o) => o.cache !== false)) await saveRunCache(store, st.key, name, outs, runId);
       await saveLock(name, entry(outs.map(({ kind: _kind, ...o }) => o)));
       return finish({ outcome: 'ran', reasons, runId, attempts: outcome.attempts });
     } catch (err) {
-      await updateRun(store, runId, { status: 'FAILED' });
+      await tracking.updateRun(runId, { status: 'FAILED' });
       return finish({ outcome: 'failed', reasons, error: (err as Error).message, runId, attempts: outcome.attempts });
     }
   };
@@ -251,8 +259,8 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
   const stages = selected.map((n) => reports.get(n)).filter((r): r is StageReport => r !== undefined);
   const ok = stages.every((s) => s.outcome !== 'failed' && s.outcome !== 'interrupted' && s.outcome !== 'not-run');
   if (parentRunId) {
-    await linkSkippedStages(store, parentRunId, skippedKeys);
-    await updateRun(store, parentRunId, { status: signal.aborted ? 'KILLED' : ok ? 'FINISHED' : 'FAILED' });
+    await linkSkippedStages(store, tracking, parentRunId, skippedKeys);
+    await tracking.updateRun(parentRunId, { status: signal.aborted ? 'KILLED' : ok ? 'FINISHED' : 'FAILED' });
   }
   return { ok, ...(parentRunId ? { parentRunId } : {}), stages, interrupted: signal.aborted };
 }
@@ -262,13 +270,13 @@ export async function runPipeline(store: Store, spec: PipelineSpec, options: Run
  * `slipway.stage_run.<stage>` names the run that produced each skipped stage's current outs, so
  * comparing two pipeline runs compares every stage.
  */
-async function linkSkippedStages(store: Store, parentRunId: string, skipped: ReadonlyMap<string, string>): Promise<void> {
+async function linkSkippedStages(store: Store, tracking: TrackingClient, parentRunId: string, skipped: ReadonlyMap<string, string>): Promise<void> {
   const tags: { key: string; value: string }[] = [];
   for (const [stage, key] of skipped) {
     const producer = await lookupRunCacheRun(store, key);
     if (producer) tags.push({ key: `slipway.stage_run.${stage}`, value: producer });
   }
-  for (let i = 0; i < tags.length; i += 100) await logBatch(store, parentRunId, { tags: tags.slice(i, i + 100) });
+  for (let i = 0; i < tags.length; i += 100) await tracking.logBatch(parentRunId, { tags: tags.slice(i, i + 100) });
 }
 
 async function readStagePlots(spec: PipelineSpec, stage: StageSpec) {
@@ -281,9 +289,13 @@ async function readStageMetrics(spec: PipelineSpec, stage: StageSpec): Promise<R
   return out;
 }
 
-/** What a stage's commands see: their run, the store, and MLflow's variables when a tracking server is in use. */
-function stageEnv(store: Store, spec: PipelineSpec, stage: StageSpec, runId: string, parentRunId: string, experimentId: string): NodeJS.ProcessEnv {
-  const trackingUri = process.env.SLIPWAY_TRACKING_URI;
+/**
+ * What a stage's commands see: their run, the project's store, and where tracking goes. With a
+ * server, MLflow's own variables too, so an unchanged `mlflow` script resumes the stage's run
+ * (`mlflow.start_run()` honours MLFLOW_RUN_ID) and logs into it. With the local store they are left
+ * out: MLflow's client cannot write to Slipway's database, and a run id it cannot find would fail it.
+ */
+function stageEnv(store: Store, tracking: TrackingClient, spec: PipelineSpec, stage: StageSpec, runId: string, parentRunId: string, experimentId: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...stage.env,
@@ -295,13 +307,17 @@ function stageEnv(store: Store, spec: PipelineSpec, stage: StageSpec, runId: str
     SLIPWAY_HOME: store.location.home,
     SLIPWAY_DATABASE_URL: store.location.databaseUrl.includes('***') ? (process.env.SLIPWAY_DATABASE_URL ?? '') : store.location.databaseUrl,
     SLIPWAY_ARTIFACTS: store.location.artifacts,
-    SLIPWAY_TRACKING_URI: trackingUri ?? store.location.databaseUrl,
   };
-  // An existing `mlflow` training script logs into this stage's own run when a Slipway server is the tracking URI.
-  if (trackingUri && /^https?:\/\//.test(trackingUri)) {
-    env.MLFLOW_TRACKING_URI = trackingUri;
+  const target = tracking.target;
+  if (target.kind === 'remote') {
+    env.SLIPWAY_TRACKING_URI = target.url;
+    env.MLFLOW_TRACKING_URI = target.url;
     env.MLFLOW_RUN_ID = runId;
     env.MLFLOW_EXPERIMENT_ID = experimentId;
+    if (target.token && !env.MLFLOW_TRACKING_TOKEN) env.MLFLOW_TRACKING_TOKEN = target.token;
+  } else {
+    // A `slipway` command inside the stage then tracks into the same local store (SLIPWAY_HOME and friends).
+    delete env.SLIPWAY_TRACKING_URI;
   }
   return env;
 }

@@ -1,11 +1,15 @@
 import type { PipelineSpec, StageSpec } from '../config/index.js';
 import type { Store } from '../store/index.js';
+import type { TrackingClient } from '../tracking/index.js';
 
 /** What a built-in stage kind (`uses: validate`, `train`, ...) gets when it runs. */
 export interface StageRunContext {
   readonly spec: PipelineSpec;
   readonly stage: StageSpec;
+  /** The project's store: its objects hold outs and models; tracking may be elsewhere (see `tracking`). */
   readonly store: Store;
+  /** Where the stage's run lives: log its artifacts and metrics through this, not through `store`. */
+  readonly tracking: TrackingClient;
   /** The stage's own tracking run. */
   readonly runId: string;
   /** The `slipway run` parent run. */

@@ -2,9 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { getStageKind, registerStageKind } from '../config/index.js';
-import { buildReference, readTable, writeReference } from '../data/index.js';
+import { buildReference, readTable, referenceArtifacts } from '../data/index.js';
 import { getStageRunner, registerStageRunner, type StageRunContext } from '../pipeline/index.js';
-import { logArtifact } from '../tracking/index.js';
 import { writeModelOnnx } from './model-file.js';
 import { trainModelWithInfo } from './train.js';
 
@@ -44,10 +43,11 @@ async function runTrainStage(ctx: StageRunContext) {
   const out = join(wdir, args.out);
   await mkdir(dirname(out), { recursive: true });
   await writeModelOnnx(model, out);
-  await logArtifact(ctx.store, ctx.runId, out, 'model');
+  await ctx.tracking.logArtifact(ctx.runId, out, 'model');
   // Monitoring's reference: the training data's profile and a seeded sample, kept with the run that
   // trained the model, so drift checks never re-read the training file.
-  await writeReference(ctx.store, ctx.runId, buildReference(table, { seed: args.seed, columns: [...info.features, model.target] }));
+  const reference = buildReference(table, { seed: args.seed, columns: [...info.features, model.target] });
+  for (const [path, data] of referenceArtifacts(reference)) await ctx.tracking.putArtifact(ctx.runId, path, data);
   ctx.log(`trained ${model.algorithm} (${model.task}) on ${info.rows} rows predicting '${model.target}' in ${seconds.toFixed(2)}s; wrote ${args.out}`);
   return { metrics: { 'train.rows': info.rows, 'train.seconds': seconds, ...(info.iterations !== undefined ? { 'train.iterations': info.iterations } : {}) } };
 }

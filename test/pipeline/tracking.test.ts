@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { BACKENDS, type TestBackend } from '../backends.js';
+import { startTrackingServer } from '../helpers/tracking-server.js';
 import { getRun, listArtifacts, listChildRuns, openArtifact } from '../../src/tracking/index.js';
 import { createProject, type Project, sha256, stageOf } from './project.js';
 
@@ -58,7 +60,8 @@ describe('what a stage sees and what its run records', () => {
       SLIPWAY_STAGE: 'train',
       SLIPWAY_PROJECT_ROOT: p.dir,
       SLIPWAY_HOME: `${p.dir}/.slipway`,
-      SLIPWAY_TRACKING_URI: (await p.store()).location.databaseUrl,
+      // Tracking is the local store, which SLIPWAY_HOME and SLIPWAY_DATABASE_URL already name.
+      SLIPWAY_TRACKING_URI: null,
       MLFLOW_TRACKING_URI: null,
       MLFLOW_RUN_ID: null,
       MLFLOW_EXPERIMENT_ID: null,
@@ -102,7 +105,9 @@ describe('what a stage sees and what its run records', () => {
   });
 
   it('with SLIPWAY_TRACKING_URI an http server, the stage also gets the MLflow variables of its run', async () => {
-    const res = await p.cli(['run', '--json'], { SLIPWAY_TRACKING_URI: 'http://127.0.0.1:5999' });
+    const server = await startTrackingServer(BACKENDS[0] as TestBackend);
+    onTestFinished(() => server.close());
+    const res = await p.cli(['run', '--json'], { SLIPWAY_TRACKING_URI: server.url });
     expect(res.code).toBe(0);
     const report = res.json<{ parent_run_id: string; stages: { run_id: string }[] }>();
     const runId = report.stages[0]?.run_id;
@@ -110,8 +115,8 @@ describe('what a stage sees and what its run records', () => {
     expect(env).toMatchObject({
       SLIPWAY_RUN_ID: runId,
       SLIPWAY_PARENT_RUN_ID: report.parent_run_id,
-      SLIPWAY_TRACKING_URI: 'http://127.0.0.1:5999',
-      MLFLOW_TRACKING_URI: 'http://127.0.0.1:5999',
+      SLIPWAY_TRACKING_URI: server.url,
+      MLFLOW_TRACKING_URI: server.url,
       MLFLOW_RUN_ID: runId,
       MLFLOW_EXPERIMENT_ID: '1',
     });

@@ -24,15 +24,21 @@ export const REFERENCE_SAMPLE_ARTIFACT = 'reference/sample.parquet';
 
 /** Stores a reference on an active run (its two artifacts replace any earlier ones of that run). */
 export async function writeReference(store: Store, runId: string, reference: Reference): Promise<void> {
+  for (const [path, data] of referenceArtifacts(reference)) await putArtifact(store, runId, path, data);
+}
+
+/**
+ * A reference's two artifacts, in the order to store them: the profile last, as its presence is what
+ * says the run has a reference (see readReference). For runs kept elsewhere than a local store.
+ */
+export function referenceArtifacts(reference: Reference): [path: string, data: Uint8Array | string][] {
   const encoder = new ParquetEncoder();
   const head = encoder.encode(reference.sample);
   const tail = encoder.finish();
   const bytes = new Uint8Array(head.length + tail.length);
   bytes.set(head, 0);
   bytes.set(tail, head.length);
-  await putArtifact(store, runId, REFERENCE_SAMPLE_ARTIFACT, bytes);
-  // The profile last: its presence is what says the run has a reference (see readReference).
-  await putArtifact(store, runId, REFERENCE_PROFILE_ARTIFACT, serializeProfile(reference.profile));
+  return [[REFERENCE_SAMPLE_ARTIFACT, bytes], [REFERENCE_PROFILE_ARTIFACT, serializeProfile(reference.profile)]];
 }
 
 /** The reference stored on a run, or undefined when the run has none. */
