@@ -1,8 +1,7 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { downloadArtifact, listArtifacts, logArtifact } from '../tracking/index.js';
 import { printJson, printLine, printTable } from './output.js';
-import { withStore } from './with-store.js';
+import { withTracking } from './with-store.js';
 
 export function artifactsCommand(program: Command): void {
   const cmd = program.command('artifacts').description("store and fetch a run's files (content-addressed)");
@@ -12,7 +11,7 @@ export function artifactsCommand(program: Command): void {
     .option('--path <artifact-dir>', 'folder inside the run artifact tree to put it under', '')
     .option('--json', 'print JSON: {"artifacts": [{"path", "is_dir", "file_size", "hash"}]}')
     .action(async (runId: string, local: string, o: { path: string; json?: boolean }) => {
-      const artifacts = await withStore((s) => logArtifact(s, runId, local, o.path));
+      const artifacts = await withTracking((t) => t.logArtifact(runId, local, o.path));
       if (o.json) return printJson({ artifacts });
       printLine(`Stored ${artifacts.length} file(s) for run ${runId}:`);
       for (const a of artifacts) printLine(`  ${a.path}  ${a.file_size} bytes  sha256:${a.hash?.slice(0, 12)}`);
@@ -24,7 +23,7 @@ export function artifactsCommand(program: Command): void {
     .option('--json', 'print JSON: {"path", "dest", "kind", "files"}')
     .action(async (runId: string, path: string, o: { out?: string; json?: boolean }) => {
       const dest = resolve(o.out ?? (basename(path) || 'artifacts'));
-      const r = await withStore((s) => downloadArtifact(s, runId, path, dest));
+      const r = await withTracking((t) => t.downloadArtifact(runId, path, dest));
       if (o.json) return printJson({ path, dest, ...r });
       printLine(`Wrote ${r.kind === 'file' ? 'file' : `${r.files} file(s)`} to ${dest}.`);
     });
@@ -33,7 +32,7 @@ export function artifactsCommand(program: Command): void {
     .description("list a run's artifacts (one folder level)")
     .option('--json', 'print JSON: {"root_uri", "files": [{"path", "is_dir", "file_size"?, "hash"?}]}')
     .action(async (runId: string, path: string | undefined, o: { json?: boolean }) => {
-      const files = await withStore((s) => listArtifacts(s, runId, path));
+      const files = await withTracking((t) => t.listArtifacts(runId, path));
       if (o.json) return printJson({ root_uri: `runs:/${runId}`, files });
       printTable(['PATH', 'SIZE', 'SHA256'], files.map((f) => [f.is_dir ? `${f.path}/` : f.path, f.is_dir ? '' : String(f.file_size), f.hash?.slice(0, 12) ?? '']));
     });

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import type { Store } from '../store/index.js';
-import { type Experiment, createExperiment, deleteExperiment, getExperiment, getExperimentByName, listExperiments, restoreExperiment } from '../tracking/index.js';
+import type { Experiment, TrackingClient } from '../tracking/index.js';
 import { formatTime, printJson, printLine, printTable } from './output.js';
 import { collect, parseKeyValue } from './parse-args.js';
-import { withStore } from './with-store.js';
+import { withTracking } from './with-store.js';
 
 /** An experiment named by id (digits) or by name. */
-export async function resolveExperiment(store: Store, ref: string): Promise<Experiment> {
-  return /^\d+$/.test(ref) ? getExperiment(store, ref) : getExperimentByName(store, ref);
+export async function resolveExperiment(tracking: TrackingClient, ref: string): Promise<Experiment> {
+  return /^\d+$/.test(ref) ? tracking.getExperiment(ref) : tracking.getExperimentByName(ref);
 }
 
 export function experimentsCommand(program: Command): void {
@@ -19,7 +18,7 @@ export function experimentsCommand(program: Command): void {
     .option('--deleted', 'only deleted experiments')
     .option('--json', 'print JSON: {"experiments": [Experiment]}')
     .action(async (o: { all?: boolean; deleted?: boolean; json?: boolean }) => {
-      const experiments = await withStore((s) => listExperiments(s, { viewType: o.deleted ? 'DELETED_ONLY' : o.all ? 'ALL' : 'ACTIVE_ONLY' }));
+      const experiments = await withTracking((t) => t.listExperiments({ viewType: o.deleted ? 'DELETED_ONLY' : o.all ? 'ALL' : 'ACTIVE_ONLY' }));
       if (o.json) return printJson({ experiments });
       printTable(['ID', 'NAME', 'STAGE', 'CREATED'], experiments.map((e) => [e.experiment_id, e.name, e.lifecycle_stage, formatTime(e.creation_time)]));
     });
@@ -30,7 +29,7 @@ export function experimentsCommand(program: Command): void {
     .option('--json', 'print JSON: {"experiment": Experiment}')
     .action(async (name: string, o: { tag: string[]; json?: boolean }) => {
       const tags = o.tag.map((t) => parseKeyValue('--tag', t));
-      const experiment = await withStore((s) => createExperiment(s, name, { tags }));
+      const experiment = await withTracking((t) => t.createExperiment(name, { tags }));
       if (o.json) return printJson({ experiment });
       printLine(`Created experiment '${experiment.name}' with id ${experiment.experiment_id}.`);
     });
@@ -40,9 +39,9 @@ export function experimentsCommand(program: Command): void {
     .option('--reason <text>', 'why, for the audit log', '')
     .option('--json', 'print JSON: {"experiment_id", "lifecycle_stage"}')
     .action(async (ref: string, o: { reason: string; json?: boolean }) => {
-      const id = await withStore(async (s) => {
-        const e = await resolveExperiment(s, ref);
-        await deleteExperiment(s, e.experiment_id, o.reason);
+      const id = await withTracking(async (t) => {
+        const e = await resolveExperiment(t, ref);
+        await t.deleteExperiment(e.experiment_id, o.reason);
         return e.experiment_id;
       });
       if (o.json) return printJson({ experiment_id: id, lifecycle_stage: 'deleted' });
@@ -53,9 +52,9 @@ export function experimentsCommand(program: Command): void {
     .description('restore a deleted experiment and its runs')
     .option('--json', 'print JSON: {"experiment_id", "lifecycle_stage"}')
     .action(async (ref: string, o: { json?: boolean }) => {
-      const id = await withStore(async (s) => {
-        const e = await resolveExperiment(s, ref);
-        await restoreExperiment(s, e.experiment_id);
+      const id = await withTracking(async (t) => {
+        const e = await resolveExperiment(t, ref);
+        await t.restoreExperiment(e.experiment_id);
         return e.experiment_id;
       });
       if (o.json) return printJson({ experiment_id: id, lifecycle_stage: 'active' });

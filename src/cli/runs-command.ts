@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { invalid } from '../errors.js';
-import {
-  type Run, type RunStatus, createExperiment, createRun, getRun, getExperimentByName, listExperiments, logBatch, searchRuns, updateRun,
-} from '../tracking/index.js';
+import type { Run, RunStatus } from '../tracking/index.js';
 import { resolveExperiment } from './experiments-command.js';
 import { formatNumber, formatTime, printJson, printLine, printTable } from './output.js';
 import { collect, parseKeyValue, parseMetric, parsePositiveInt } from './parse-args.js';
-import { withStore } from './with-store.js';
+import { withTracking } from './with-store.js';
 
 export function runsCommand(program: Command): void {
   const cmd = program.command('runs').description('create, log to, search and compare runs');
@@ -23,11 +21,11 @@ export function runsCommand(program: Command): void {
     .action(async (o: { experiment?: string[]; filter?: string; orderBy: string[]; max: string; pageToken?: string; view: string; json?: boolean }) => {
       const view = o.view.toUpperCase();
       if (!['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'].includes(view)) throw invalid(`--view must be ACTIVE_ONLY, DELETED_ONLY or ALL, got '${o.view}'.`);
-      const result = await withStore(async (s) => {
+      const result = await withTracking(async (t) => {
         const experimentIds = o.experiment
-          ? await Promise.all(o.experiment.map(async (e) => (await resolveExperiment(s, e)).experiment_id))
-          : (await listExperiments(s)).map((e) => e.experiment_id);
-        return searchRuns(s, {
+          ? await Promise.all(o.experiment.map(async (e) => (await resolveExperiment(t, e)).experiment_id))
+          : (await t.listExperiments()).map((e) => e.experiment_id);
+        return t.searchRuns({
           experimentIds, orderBy: o.orderBy, maxResults: parsePositiveInt('--max', o.max), runViewType: view as 'ALL',
           ...(o.filter ? { filter: o.filter } : {}), ...(o.pageToken ? { pageToken: o.pageToken } : {}),
         });
@@ -48,7 +46,7 @@ export function runsCommand(program: Command): void {
     .description('show a run: info, params, latest metrics, tags, inputs')
     .option('--json', 'print JSON: {"run": Run}')
     .action(async (runId: string, o: { json?: boolean }) => {
-      const run = await withStore((s) => getRun(s, runId));
+      const run = await withTracking((t) => t.getRun(runId));
       if (o.json) return printJson({ run });
       printRun(run);
     });
@@ -63,14 +61,18 @@ export function runsCommand(program: Command): void {
     .option('--json', 'print JSON: {"run": Run}')
     .action(async (o: { experiment: string; name?: string; tag: string[]; gitCommit?: string; parent?: string; json?: boolean }) => {
       const tags = o.tag.map((t) => parseKeyValue('--tag', t));
-      const run = await withStore(async (s) => {
+      const run = await withTracking(async (t) => {
         const experimentId = /^\d+$/.test(o.experiment)
           ? o.experiment
-          : await getExperimentByName(s, o.experiment).then(
+          : await t.getExperimentByName(o.experiment).then(
               (e) => e.experiment_id,
-              () => createExperiment(s, o.experiment).then((e) => e.experiment_id),
+              (err: unknown) => {
+                // Only a missing experiment is created; an unreachable server is reported as it is.
+                if ((err as { code?: string }).code !== 'RESOURCE_DOES_NOT_EXIST') throw err;
+                return t.createExperiment(o.experiment).then((e) => e.experiment_id);
+              },
             );
-        return createRun(s, {
+        return t.createRun({
           experimentId, tags, ...(o.name ? { runName: o.name } : {}), ...(o.gitCommit ? { sourceGitCommit: o.gitCommit } : {}),
           ...(o.parent ? { parentRunId: o.parent } : {}),
         });
@@ -93,7 +95,7 @@ export function runsCommand(program: Command): void {
       const tags = o.tag.map((t) => parseKeyValue('--tag', t));
       const metrics = o.metric.map(parseMetric).map((m) => ({ ...m, step: m.step ?? step }));
       if (params.length + tags.length + metrics.length === 0) throw invalid('Nothing to log: give --param, --metric or --tag.');
-      await withStore((s) => logBatch(s, runId, { params, tags, metrics }));
+      await withTracking((t) => t.logBatch(runId, { params, tags, metrics }));
       const logged = { params: params.length, metrics: metrics.length, tags: tags.length };
       if (o.json) return printJson({ run_id: runId, logged });
       printLine(`Logged ${logged.params} params, ${logged.metrics} metrics, ${logged.tags} tags to run ${runId}.`);
@@ -106,7 +108,7 @@ export function runsCommand(program: Command): void {
     .action(async (runId: string, o: { status: string; json?: boolean }) => {
       const status = o.status.toUpperCase();
       if (!['FINISHED', 'FAILED', 'KILLED'].includes(status)) throw invalid(`--status must be FINISHED, FAILED or KILLED, got '${o.status}'.`);
-      const info = await withStore((s) => updateRun(s, runId, { status: status as RunStatus }));
+      const info = await withTracking((t) => t.updateRun(runId, { status: status as RunStatus }));
       if (o.json) return printJson({ run_info: info });
       printLine(`Run ${runId} is ${info.status}.`);
     });
@@ -116,7 +118,7 @@ export function runsCommand(program: Command): void {
     .option('--json', 'print JSON: {"runs": [run ids], "params": {key: [values]}, "metrics": {key: [values]}}')
     .action(async (runIds: string[], o: { json?: boolean }) => {
       if (runIds.length < 2) throw invalid('compare needs at least two run ids.');
-      const runs = await withStore((s) => Promise.all(runIds.map((id) => getRun(s, id))));
+      const runs = await withTracking((t) => Promise.all(runIds.map((id) => t.getRun(id))));
       const table = compareRuns(runs);
       if (o.json) return printJson(table);
       const rows: string[][] = [];
