@@ -41,6 +41,22 @@ describe('artifact proxy over a real socket', () => {
     expect(await listAllArtifacts(s.ts.store, s.runId)).toEqual([]);
   });
 
+  it('takes a chunked upload (no Content-Length), as a client streaming a generator sends it', async () => {
+    const parts = [binary(70_000), binary(1), binary(300_000)];
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: `${s.root}/chunked.bin`, method: 'PUT' }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      for (const part of parts) req.write(part);
+      req.end();
+    });
+    expect(status).toBe(200);
+    expect((await s.raw('GET', `${s.root}/chunked.bin`)).bytes.equals(Buffer.concat(parts))).toBe(true);
+    await s.raw('DELETE', `${s.root}/chunked.bin`);
+  });
+
   it('records nothing and leaves no temp file when the client hangs up mid-upload', async () => {
     const tmp = join(s.ts.store.location.artifacts, 'tmp');
     const socket = connect(port, '127.0.0.1');
