@@ -133,7 +133,8 @@ export function toArtifactEntry(v: unknown): ArtifactEntry {
   const isDir = f.is_dir === true || f.is_dir === 'true';
   return {
     path: str(f.path), is_dir: isDir,
-    ...(!isDir && f.file_size !== undefined && f.file_size !== null ? { file_size: int(f.file_size) } : {}),
+    // MLflow leaves file_size out for an empty file.
+    ...(!isDir ? { file_size: int(f.file_size) } : {}),
     ...(!isDir && typeof f.hash === 'string' ? { hash: f.hash } : {}),
   };
 }
