@@ -11,6 +11,7 @@ import { serveMemoryBench } from './serve-memory.bench.js';
 import { servePayloadBench } from './serve-payload.bench.js';
 import { serveOffloadBench } from './serve-offload.bench.js';
 import { serverArtifactsBench } from './server-artifacts.bench.js';
+import { serverTrackingBench } from './server-tracking.bench.js';
 import { trainBench } from './train.bench.js';
 
 /** `npm run bench`: every benchmark, each figure beside a baseline measured in this same run. */
@@ -28,6 +29,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   'serving: payload log': servePayloadBench,
   'serving: big requests off the event loop': serveOffloadBench,
   'server: 1 GiB artifact through the proxy': serverArtifactsBench,
+  'server: tracking': serverTrackingBench,
 };
 
 const only = process.argv.slice(2);
