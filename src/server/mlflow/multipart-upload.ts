@@ -34,16 +34,21 @@ export interface UploadSession {
  * anything else, and a part from another upload (or any other blob) cannot be passed off as one.
  */
 export class MultipartUploads {
-  /** Parts received by this process per upload, so an abort can delete them (the client does not list them). */
-  private readonly received = new Map<string, Set<string>>();
+  /**
+   * Parts received by this process per upload, so an abort can delete them (the client does not list
+   * them). Entries of uploads left unfinished are dropped once their part URLs expire.
+   */
+  private readonly received = new Map<string, { readonly expires: number; readonly parts: Set<string> }>();
 
   async create(store: Store, runId: string, experimentId: string, path: string, numParts: number): Promise<string> {
     if (!Number.isInteger(numParts) || numParts < 0 || numParts > MAX_PARTS) {
       throw new MlflowApiError('INVALID_PARAMETER_VALUE', `num_parts must be between 0 and ${MAX_PARTS}, got ${numParts}.`);
     }
+    const now = store.now();
+    for (const [id, entry] of this.received) if (entry.expires < now) this.received.delete(id);
     const session: UploadSession = {
       kind: SESSION_KIND, run_id: runId, experiment_id: experimentId, path, num_parts: numParts,
-      expires: store.now() + PART_URL_TTL_MS, nonce: randomBytes(16).toString('hex'),
+      expires: now + PART_URL_TTL_MS, nonce: randomBytes(16).toString('hex'),
     };
     return (await store.objects.put(JSON.stringify(session))).hash;
   }
@@ -75,9 +80,9 @@ export class MultipartUploads {
       yield header;
       yield* body;
     })()));
-    let parts = this.received.get(uploadId);
-    if (!parts) this.received.set(uploadId, (parts = new Set()));
-    parts.add(blob.hash);
+    let entry = this.received.get(uploadId);
+    if (!entry) this.received.set(uploadId, (entry = { expires: session.expires, parts: new Set() }));
+    entry.parts.add(blob.hash);
     return blob.hash;
   }
 
@@ -106,7 +111,7 @@ export class MultipartUploads {
   }
 
   private async forget(store: Store, uploadId: string, hashes: readonly string[]): Promise<void> {
-    const parts = new Set([...hashes, ...(this.received.get(uploadId) ?? [])]);
+    const parts = new Set([...hashes, ...(this.received.get(uploadId)?.parts ?? [])]);
     this.received.delete(uploadId);
     await store.objects.delete(uploadId);
     for (const hash of parts) await store.objects.delete(hash);
