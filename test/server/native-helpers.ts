@@ -45,7 +45,7 @@ export async function createNativeTestServer(backend: TestBackend, options: Part
     ts, doc,
     async call(method, path, params, as) {
       const get = method === 'GET';
-      const query = get && params ? new URLSearchParams(Object.entries(params as Record<string, unknown>).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString() : '';
+      const query = get && params ? new URLSearchParams(Object.entries(params as Record<string, unknown>).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)])).toString() : '';
       const res = await app.inject({
         method, url: path + (query ? `?${query}` : ''),
         headers: { ...(as ? { 'x-test-principal': as } : {}), ...(!get && params !== undefined ? { 'content-type': 'application/json' } : {}) },

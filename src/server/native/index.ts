@@ -29,10 +29,15 @@ const openApiRoute = (document: () => unknown) => route({
   handler: async () => document() as Record<string, unknown>,
 });
 
-/** Slipway's native REST API under `/api/v1/`, with its OpenAPI document at `/api/v1/openapi.json`. */
-export function registerNativeApi(app: FastifyInstance, ctx: ServerContext): void {
-  const built: { document?: unknown } = {};
+/** Every native route, the document's own included, and the OpenAPI document describing them. */
+export function nativeApi(): { routes: NativeRoute[]; document: Record<string, unknown> } {
+  const built: { document?: Record<string, unknown> } = {};
   const routes = [...NATIVE_ROUTES, openApiRoute(() => built.document)];
   built.document = openApiDocument(routes, { version: VERSION });
-  registerNativeRoutes(app, ctx, routes);
+  return { routes, document: built.document };
+}
+
+/** Slipway's native REST API under `/api/v1/`, with its OpenAPI document at `/api/v1/openapi.json`. */
+export function registerNativeApi(app: FastifyInstance, ctx: ServerContext): void {
+  registerNativeRoutes(app, ctx, nativeApi().routes);
 }
