@@ -72,7 +72,23 @@ for (const backend of BACKENDS) {
       ok(await search({ max_results: 50_000 }));
       expect(await search({ page_token: 'not a token' })).toMatchObject({ status: 400, body: invalid("Invalid page_token 'not a token': not base64") });
       expect(await search({ run_view_type: 'SOME' })).toMatchObject({ status: 400, body: badParam('run_view_type', 'SOME', 'str') });
-      expect(await search({ order_by: 'metrics.acc' })).toMatchObject({ status: 200 });
+      // A lone order_by string counts as a list of one, as a GET's single value does.
+      expect(ids(ok(await search({ order_by: 'metrics.acc' })).body)).toEqual(at(0, 1, 2, 3, 4));
+    });
+
+    it('speaks the rest of the grammar: IN lists, quoted keys, ILIKE, datasets', async () => {
+      expect(ids(ok(await search({ filter: `attributes.run_id IN ('${runs[1]}', '${runs[2]}')` })).body)).toEqual(at(2, 1));
+      expect(ids(ok(await search({ filter: "run_name NOT IN ('r0', 'r1', 'r2')" })).body)).toEqual(at(4, 3));
+      expect(ids(ok(await search({ filter: 'metrics.`acc` >= 0.9' })).body)).toEqual(at(4));
+      expect(ids(ok(await search({ filter: 'params."lr" = \'0.01\' and tags.`mlflow.runName` ILIKE \'R%\'' })).body)).toEqual(at(4, 2, 0));
+      // In an experiment of their own, so the five runs above stay the only ones in theirs.
+      const dataExp = await newExperiment(s, 'search-datasets');
+      const [plain, run] = [await newRun(s, dataExp), await newRun(s, dataExp)];
+      const dataset = { name: 'train.csv', digest: 'abcdef12', source_type: 'local', source: '/data/train.csv' };
+      ok(await s.call('POST', `${API}runs/log-inputs`, { run_id: run, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }] }));
+      const inData = await s.call('POST', `${API}runs/search`, { experiment_ids: [dataExp], filter: "datasets.digest = 'abcdef12' AND datasets.context = 'training'" });
+      expect(ids(ok(inData).body)).toEqual([run]);
+      expect(ids(ok(await s.call('POST', `${API}runs/search`, { experiment_ids: [dataExp] })).body)).toEqual([run, plain]);
     });
 
     it('searches deleted runs with run_view_type, by name or number', async () => {
