@@ -5,10 +5,7 @@ import { getStageKind, registerStageKind } from '../config/index.js';
 import { readTable } from '../data/index.js';
 import { SlipwayError } from '../errors.js';
 import { getStageRunner, registerStageRunner, type StageRunContext } from '../pipeline/index.js';
-import {
-  aliasPolicyFromConfig, createModelVersion, createRegisteredModel, hasRegisteredModel, promote, recordBlessing, searchModelVersions, setAlias,
-} from '../registry/index.js';
-import { runsUsingData } from '../tracking/index.js';
+import { aliasPolicyFromConfig } from '../registry/index.js';
 import { sha256File } from '../store/index.js';
 import { renderEvaluationHtml } from './evaluation-html.js';
 import { evaluateModel } from './evaluate-model.js';
@@ -17,6 +14,7 @@ import { gateRuleSchema, parseAliasUri } from './gate-schema.js';
 import { loadModel } from './model-source.js';
 import { runGate } from './run-gate.js';
 import { evaluationSmokeSample } from './smoke-sample.js';
+import { stageRegistry } from './stage-registry.js';
 import { SMOKE_SAMPLE_ARTIFACT } from '../serve/index.js';
 
 const columns = z.array(z.string()).default([]);
@@ -85,8 +83,9 @@ async function runGateStage(ctx: StageRunContext) {
   const candidate = await loadModel(ctx.store, within(ctx, a.model));
   const baseline = a.baseline ?? `models:/${a.name}@production`;
   const modelSha = (await sha256File(within(ctx, a.model))).hash;
+  const registry = stageRegistry(ctx);
   const run = await runGate(ctx.store, candidate, await readTable(within(ctx, a.data)), { rules: a.rules, baseline }, {
-    baseline, candidateSha256: modelSha, ...(a.for ? { forAlias: a.for } : {}), ...(a.target ? { target: a.target } : {}), sensitive: a.sensitive, runId: ctx.runId,
+    baseline, candidateSha256: modelSha, loadModel: (ref) => registry.loadModel(ref), ...(a.for ? { forAlias: a.for } : {}), ...(a.target ? { target: a.target } : {}), sensitive: a.sensitive, runId: ctx.runId,
   });
   const result = {
     passed: run.result.passed, for: a.for ?? parseAliasUri(baseline).alias, baseline: run.baseline ? { uri: baseline, version: run.baseline.version } : null,
@@ -105,27 +104,33 @@ async function runRegister(ctx: StageRunContext) {
   const a = registerArgs.parse(ctx.stage.uses?.with ?? {});
   const path = within(ctx, a.model);
   const digest = (await sha256File(path)).hash;
+  // The registry that goes with the pipeline's tracking: the local store's, or the tracking server's.
+  const registry = stageRegistry(ctx);
   // Lineage: the run whose outputs include exactly these bytes is the run that trained them.
-  const producer = (await runsUsingData(ctx.store, digest)).filter((r) => r.context === 'output').at(-1)?.run_id;
-  if (!(await hasRegisteredModel(ctx.store, a.name))) await createRegisteredModel(ctx.store, a.name);
+  const producer = (await ctx.tracking.runsUsingData(digest)).filter((r) => r.context === 'output').at(-1)?.run_id;
   // The same bytes are the same version: re-running a pipeline does not mint duplicates.
-  const existing = (await searchModelVersions(ctx.store, { name: a.name })).find((v) => v.blob.kind === 'file' && v.blob.hash === digest);
-  const mv = existing ?? (await createModelVersion(ctx.store, a.name, { source: path, ...(producer ? { runId: producer } : {}), ...(a.description ? { description: a.description } : {}) }));
+  const existing = await registry.findVersionByHash(a.name, digest);
+  // Refused before anything is registered, so a verdict that cannot be recorded leaves no version behind.
+  if (a.gate && !existing) registry.checkCanRecordBlessing(a.name);
+  await registry.ensureModel(a.name);
+  const mv = existing ?? (await registry.registerFile(a.name, path, {
+    sha256: digest, stageRunId: ctx.runId, ...(producer ? { producerRunId: producer } : {}), ...(a.description ? { description: a.description } : {}),
+  }));
   ctx.log(`${existing ? 'already registered as' : 'registered'} ${a.name} version ${mv.version} (sha256 ${mv.blob.hash.slice(0, 12)}${producer ? `, trained by run ${producer.slice(0, 8)}` : ''})`);
   if (a.gate && !existing) {
     const gate = JSON.parse(await readFile(within(ctx, a.gate), 'utf8')) as { passed: boolean; for: string; baseline: { version: string } | null; rules: unknown; model_sha256?: string };
     if (gate.model_sha256 && gate.model_sha256 !== digest) throw new SlipwayError('CHECK_FAILED', `the gate result ${a.gate} is for other bytes than ${a.model}; re-run the gate.`);
-    await recordBlessing(ctx.store, a.name, mv.version, { target: gate.for, baselineVersion: gate.baseline?.version ?? null, passed: gate.passed, rules: gate.rules, runId: ctx.runId });
+    await registry.recordBlessing(a.name, mv.version, { target: gate.for, baselineVersion: gate.baseline?.version ?? null, passed: gate.passed, rules: gate.rules, runId: ctx.runId });
     ctx.log(`recorded its gate for @${gate.for}: ${gate.passed ? 'passed' : 'failed'}`);
   }
   if (a.alias) {
-    await setAlias(ctx.store, a.name, a.alias, mv.version, { reason: `registered by pipeline ${ctx.spec.name}` });
+    await registry.setAlias(a.name, a.alias, mv.version, `registered by pipeline ${ctx.spec.name}`);
     ctx.log(`@${a.alias} -> version ${mv.version}`);
   }
   if (a.promote_to && !mv.aliases.includes(a.promote_to)) {
     const policy = aliasPolicyFromConfig(ctx.spec.extra.registry, a.promote_to, ctx.spec.file);
     try {
-      await promote(ctx.store, a.name, mv.version, a.promote_to, { reason: `gate passed in pipeline ${ctx.spec.name}`, policy });
+      await registry.promote(a.name, mv.version, a.promote_to, { reason: `gate passed in pipeline ${ctx.spec.name}`, policy });
       ctx.log(`promoted to @${a.promote_to}`);
     } catch (err) {
       // A policy that wants a human is not a pipeline failure: the version waits for its approval.

@@ -24,13 +24,17 @@ export interface GateRun {
  */
 export async function runGate(
   store: Store, candidate: LoadedModel, table: Table, config: GateConfig,
-  options: EvaluateModelOptions & { baseline?: string; forAlias?: string; runId?: string; candidateSha256?: string } = {},
+  options: EvaluateModelOptions & {
+    baseline?: string; forAlias?: string; runId?: string; candidateSha256?: string;
+    /** How a `models:/` baseline is loaded: a pipeline tracking on a server loads it from there. @default from `store` */
+    loadModel?: (ref: string) => Promise<LoadedModel>;
+  } = {},
 ): Promise<GateRun> {
   const name = candidate.version?.name ?? candidate.model.target;
   const baselineRef = options.baseline ?? config.baseline ?? `models:/${name}@production`;
   const target = options.forAlias ?? parseAliasUri(baselineRef).alias;
   const candidateReport = evaluateModel(candidate.model, table, options);
-  const baselineModel = await loadModel(store, baselineRef).catch((err: { code?: string }) => {
+  const baselineModel = await (options.loadModel ?? ((ref: string) => loadModel(store, ref)))(baselineRef).catch((err: { code?: string }) => {
     if (err?.code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
     throw err;
   });
