@@ -25,6 +25,11 @@ for (const backend of BACKENDS) {
       expect(r.body.pipelines.map((p: { name: string; last_run: { run_id: string } }) => [p.name, p.last_run.run_id])).toEqual([
         ['adult-income', second.parent], ['bike-sharing', other.parent],
       ]);
+      const page = await s.call('GET', '/api/v1/pipelines', { limit: 1 });
+      expect(page.body.pipelines.map((p: { name: string }) => p.name)).toEqual(['adult-income']);
+      expect((await s.call('GET', '/api/v1/pipelines', { page_token: page.body.next_page_token })).body.pipelines.map((p: { name: string }) => p.name)).toEqual(['bike-sharing']);
+      const typo = await s.call('GET', '/api/v1/webhook-events', { evnts: 1 });
+      expect([typo.status, typo.body.message]).toEqual([400, "Unknown query parameter 'evnts'"]);
     });
 
     it('lists pipeline runs newest first, by pipeline, by status, a page at a time', async () => {

@@ -4,7 +4,7 @@
  * the OpenAPI document is generated from the same ones, so the two cannot drift apart.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { invalid } from '../../errors.js';
 import type { Store } from '../../store/index.js';
 import type { Permission, Principal, ServerContext } from '../types.js';
@@ -71,7 +71,8 @@ export function registerNativeRoutes(app: FastifyInstance, ctx: ServerContext, r
       config: { permission: r.permission },
       handler: async (request, reply) => {
         const params = r.params ? parseInput(r.params, request.params ?? {}, 'path parameter') : undefined;
-        const query = r.query ? parseInput(r.query, request.query ?? {}, 'query parameter') : undefined;
+        // A route without query parameters still refuses unknown ones: a typo is never silently ignored.
+        const query = parseInput(r.query ?? NO_QUERY, request.query ?? {}, 'query parameter');
         const body = r.body ? parseInput(r.body, request.body ?? {}, 'body field') : undefined;
         const principal = request.principal;
         const answer = await r.handler({ params, query, body, principal, store: ctx.storeFor(principal), ctx, reply });
@@ -83,6 +84,8 @@ export function registerNativeRoutes(app: FastifyInstance, ctx: ServerContext, r
     });
   }
 }
+
+const NO_QUERY = z.strictObject({});
 
 /** `/models/{name}` → `/models/:name`. */
 export const fastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');

@@ -12,7 +12,7 @@ import {
 } from '../../tracking/index.js';
 import { EpochMs, JsonNumber, KeyValue } from './common-schemas.js';
 import { route, type NativeRoute } from './native-route.js';
-import { nextPageToken, pageQuery, DEFAULT_LIMIT } from './paging.js';
+import { DEFAULT_LIMIT, nextPageToken, offsetPage, pageQuery } from './paging.js';
 import { DataRef } from './registry-schemas.js';
 
 const tag = 'pipelines';
@@ -95,8 +95,9 @@ export const pipelinesRoutes: readonly NativeRoute[] = [
   route({
     method: 'GET', path: '/pipelines', operationId: 'listPipelines', tag, permission: 'read',
     summary: 'Pipelines that have run (their experiments), with their newest run',
-    response: z.object({ pipelines: z.array(z.object({ name: z.string(), experiment_id: z.string(), last_run: PipelineRunSummary })) }),
-    handler: async ({ store }) => {
+    query: z.strictObject({ ...pageQuery }),
+    response: z.object({ pipelines: z.array(z.object({ name: z.string(), experiment_id: z.string(), last_run: PipelineRunSummary })), next_page_token: nextPageToken }),
+    handler: async ({ store, query }) => {
       const names = new Map<string, string>();
       const out = [];
       for (const e of await listExperiments(store)) {
@@ -104,7 +105,8 @@ export const pipelinesRoutes: readonly NativeRoute[] = [
         const { runs } = await searchRuns(store, { experimentIds: [e.experiment_id], filter: PIPELINE_FILTER, orderBy: ['attributes.start_time DESC'], maxResults: 1 });
         if (runs[0]) out.push({ name: e.name, experiment_id: e.experiment_id, last_run: await summary(store, runs[0], names) });
       }
-      return { pipelines: out };
+      const page = offsetPage(out, query);
+      return { pipelines: page.items, next_page_token: page.next_page_token };
     },
   }),
   route({
