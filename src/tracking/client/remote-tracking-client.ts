@@ -13,8 +13,9 @@ export interface RemoteTrackingOptions extends Omit<MlflowHttpOptions, 'url'> {
   /** The server's base URL (see `parseServerUrl`). */
   readonly url: string;
   /**
-   * Sent as the `user_id` of new runs, as MLflow's client does; a server with auth records the
-   * token's owner instead. @default SLIPWAY_USER, else the OS user
+   * Sent as the `user_id` of new runs, as MLflow's client does, when there is no token; with a token
+   * none is sent and the server records the token's owner, who is the one acting.
+   * @default SLIPWAY_USER, else the OS user
    */
   readonly user?: string;
 }
@@ -28,7 +29,7 @@ type J = Record<string, unknown>;
  */
 export function remoteTrackingClient(options: RemoteTrackingOptions): TrackingClient {
   const http = new MlflowHttp(options);
-  const user = options.user ?? defaultActor();
+  const user = options.token ? undefined : (options.user ?? defaultActor());
   const getExperiment = async (id: string) => toExperiment((await http.call<J>('GET', 'experiments/get', { experiment_id: id })).experiment);
   const getRun = async (runId: string) => toRun((await http.call<J>('GET', 'runs/get', { run_id: runId })).run);
   const listExperiments = async (o: ListExperimentsOptions = {}): Promise<Experiment[]> => {
@@ -75,7 +76,7 @@ export function remoteTrackingClient(options: RemoteTrackingOptions): TrackingCl
       if (o.parentRunId && !tags.some((t) => t.key === 'mlflow.parentRunId')) tags.push({ key: 'mlflow.parentRunId', value: o.parentRunId });
       if (o.sourceGitCommit && !tags.some((t) => t.key === 'mlflow.source.git.commit')) tags.push({ key: 'mlflow.source.git.commit', value: o.sourceGitCommit });
       const res = await http.call<J>('POST', 'runs/create', {
-        experiment_id: o.experimentId ?? '0', user_id: o.userId ?? user, start_time: o.startTime ?? Date.now(), tags,
+        experiment_id: o.experimentId ?? '0', ...(o.userId ?? user ? { user_id: o.userId ?? user } : {}), start_time: o.startTime ?? Date.now(), tags,
         ...(o.runName ? { run_name: o.runName } : {}),
       });
       return toRun(res.run);
