@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import type { PipelineSpec } from '../config/index.js';
 import { invalid } from '../errors.js';
 import { RUN_ID_PATTERN, type Store } from '../store/index.js';
-import { getRun, listChildRuns } from '../tracking/index.js';
+import { type TrackingClient, trackingClientFor } from '../tracking/index.js';
 import { gitShow } from './git-info.js';
 import { parseLock } from './lock-file.js';
 import { flattenMetrics, flattenParams } from './metrics-files.js';
@@ -29,17 +29,20 @@ export type DiffSide = string;
 type Values = Map<string, string | number>; // "path\0key" → value
 
 export async function paramsDiff(store: Store, spec: PipelineSpec, a = 'HEAD', b = 'workspace', all = false): Promise<DiffRow[]> {
-  return diffRows(await paramsAt(store, spec, a), await paramsAt(store, spec, b), all, false);
+  // Run ids name runs wherever `slipway run` recorded them: the server SLIPWAY_TRACKING_URI names, else the store.
+  const tracking = trackingClientFor(store);
+  return diffRows(await paramsAt(tracking, spec, a), await paramsAt(tracking, spec, b), all, false);
 }
 
 export async function metricsDiff(store: Store, spec: PipelineSpec, a = 'HEAD', b = 'workspace', all = false): Promise<DiffRow[]> {
-  return diffRows(await metricsAt(store, spec, a), await metricsAt(store, spec, b), all, true);
+  const tracking = trackingClientFor(store);
+  return diffRows(await metricsAt(tracking, spec, a), await metricsAt(tracking, spec, b), all, true);
 }
 
-async function paramsAt(store: Store, spec: PipelineSpec, side: DiffSide): Promise<Values> {
+async function paramsAt(tracking: TrackingClient, spec: PipelineSpec, side: DiffSide): Promise<Values> {
   const out: Values = new Map();
   if (RUN_ID_PATTERN.test(side)) {
-    for (const run of await runsOf(store, side)) for (const p of run.data.params) out.set(`run\0${p.key}`, p.value);
+    for (const run of await runsOf(tracking, side)) for (const p of run.data.params) out.set(`run\0${p.key}`, p.value);
     return out;
   }
   if (side === 'workspace') {
@@ -60,10 +63,10 @@ async function paramsAt(store: Store, spec: PipelineSpec, side: DiffSide): Promi
   return out;
 }
 
-async function metricsAt(store: Store, spec: PipelineSpec, side: DiffSide): Promise<Values> {
+async function metricsAt(tracking: TrackingClient, spec: PipelineSpec, side: DiffSide): Promise<Values> {
   const out: Values = new Map();
   if (RUN_ID_PATTERN.test(side)) {
-    for (const run of await runsOf(store, side)) {
+    for (const run of await runsOf(tracking, side)) {
       for (const m of run.data.metrics) if (!m.key.startsWith('slipway.')) out.set(`${run.info.run_name}\0${m.key}`, m.value);
     }
     return out;
@@ -84,16 +87,21 @@ async function metricsAt(store: Store, spec: PipelineSpec, side: DiffSide): Prom
   return out;
 }
 
-async function runsOf(store: Store, runId: string) {
-  const run = await getRun(store, runId);
-  const children = await listChildRuns(store, runId);
+async function runsOf(tracking: TrackingClient, runId: string) {
+  const run = await tracking.getRun(runId);
+  const children = await tracking.listChildRuns(runId);
   if (children.length === 0) return [run];
   // Stages that were up to date in that pipeline run are represented by the runs that produced their outs.
   const ran = new Set(children.map((c) => c.run_name));
   const linked = run.data.tags
     .filter((t) => t.key.startsWith('slipway.stage_run.') && !ran.has(t.key.slice('slipway.stage_run.'.length)))
     .map((t) => t.value);
-  return Promise.all([...children.map((c) => c.run_id), ...linked].map((id) => getRun(store, id)));
+  // A linked run may be missing where this pipeline run is: the run cache can name a run recorded with other tracking.
+  const linkedRuns = await Promise.all(linked.map((id) => tracking.getRun(id).catch((err: unknown) => {
+    if ((err as { code?: string }).code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
+    throw err;
+  })));
+  return [...(await Promise.all(children.map((c) => tracking.getRun(c.run_id)))), ...linkedRuns.filter((r) => r !== undefined)];
 }
 
 function diffRows(a: Values, b: Values, all: boolean, numeric: boolean): DiffRow[] {

@@ -137,6 +137,15 @@ describe('slipway run with SLIPWAY_TRACKING_URI naming a server', () => {
     const listed = await p.cli(['artifacts', 'ls', train, 'logs', '--json'], { SLIPWAY_TRACKING_URI: server.url });
     expect(listed.json<{ files: { path: string }[] }>().files.map((f) => f.path)).toEqual(['logs/stage.log']);
     expect((await p.cli(['runs', 'show', train, '--json'])).code).toBe(2);
+
+    // A second run with another lr: only train runs, and the two pipeline runs compare through the server.
+    await p.write('params.yaml', 'lr: 0.2\n');
+    const second = await p.cli(['run', '--json'], { SLIPWAY_TRACKING_URI: server.url });
+    const again = second.json<{ parent_run_id: string; stages: { stage: string; outcome: string }[] }>();
+    expect(again.stages.map((s) => [s.stage, s.outcome])).toEqual([['check', 'skipped'], ['train', 'ran']]);
+    const diff = await p.cli(['params', 'diff', report.parent_run_id, again.parent_run_id, '--json'], { SLIPWAY_TRACKING_URI: server.url });
+    expect(diff.json<{ rows: unknown[] }>().rows).toEqual([{ path: 'run', key: 'lr', old: '0.1', new: '0.2' }]);
+    await expectNothingTrackedLocally(p);
   });
 
   it('authenticates with SLIPWAY_TRACKING_TOKEN, and passes the token on to the stage as MLFLOW_TRACKING_TOKEN', async () => {

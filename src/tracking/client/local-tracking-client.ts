@@ -5,7 +5,7 @@ import {
   createExperiment, deleteExperiment, getExperiment, getExperimentByName, listExperiments, restoreExperiment,
 } from '../experiments.js';
 import { getMetricHistory, logBatch, setTag } from '../log-batch.js';
-import { createRun, getRun, updateRun } from '../runs.js';
+import { createRun, getRun, listChildRuns, updateRun } from '../runs.js';
 import { searchRuns } from '../search-runs-service.js';
 import type { TrackingClient } from './tracking-client.js';
 
@@ -24,6 +24,7 @@ export function localTrackingClient(store: Store): TrackingClient {
     getRun: (runId) => getRun(store, runId),
     updateRun: (runId, update) => updateRun(store, runId, update),
     searchRuns: (options) => searchRuns(store, options),
+    listChildRuns: (parentRunId) => listChildRuns(store, parentRunId),
     logBatch: (runId, input) => logBatch(store, runId, input),
     logInputs: (runId, datasets) => logInputs(store, runId, datasets),
     setTag: (runId, key, value) => setTag(store, runId, key, value),

@@ -89,6 +89,21 @@ export function remoteTrackingClient(options: RemoteTrackingOptions): TrackingCl
       return toRunInfo(res.run_info);
     },
     searchRuns,
+    async listChildRuns(parentRunId): Promise<RunInfo[]> {
+      // MLflow has no parent column to query; its clients mark a child with the mlflow.parentRunId tag, in the parent's experiment.
+      const parent = await getRun(parentRunId);
+      const out: RunInfo[] = [];
+      let token: string | undefined;
+      do {
+        const page = await searchRuns({
+          experimentIds: [parent.info.experiment_id], filter: `tags.\`mlflow.parentRunId\` = '${parentRunId}'`, runViewType: 'ALL',
+          orderBy: ['attributes.start_time ASC'], maxResults: 1000, ...(token ? { pageToken: token } : {}),
+        });
+        out.push(...page.runs.map((r) => r.info));
+        token = page.next_page_token;
+      } while (token);
+      return out;
+    },
     async logBatch(runId, input) {
       // MLflow's LogBatch requires every metric's timestamp; the local store's defaults are filled in here.
       const now = Date.now();

@@ -99,6 +99,9 @@ for (const backend of BACKENDS) {
         });
         const tag = (k: string) => child.data.tags.find((x) => x.key === k)?.value;
         expect([tag('slipway.stage'), tag('mlflow.runName'), tag('mlflow.parentRunId')]).toEqual(['train', 'train', parent.info.run_id]);
+        const second = await t.createRun({ experimentId: exp.experiment_id, runName: 'evaluate', parentRunId: parent.info.run_id });
+        expect((await t.listChildRuns(parent.info.run_id)).map((r) => r.run_name)).toEqual(['train', 'evaluate']);
+        expect(await t.listChildRuns(second.info.run_id)).toEqual([]);
         const info = await t.updateRun(child.info.run_id, { status: 'FINISHED' });
         expect(info.status).toBe('FINISHED');
         expect(info.end_time).toBeGreaterThanOrEqual(child.info.start_time);

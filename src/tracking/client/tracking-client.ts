@@ -47,6 +47,8 @@ export interface TrackingClient {
   getRun(runId: string): Promise<Run>;
   updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo>;
   searchRuns(options?: SearchRunsOptions): Promise<SearchRunsResult>;
+  /** Runs whose parent is `parentRunId` (a pipeline's stages), oldest first. */
+  listChildRuns(parentRunId: string): Promise<RunInfo[]>;
   logBatch(runId: string, input: LogBatchInput): Promise<void>;
   logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void>;
   setTag(runId: string, key: string, value: string): Promise<void>;
