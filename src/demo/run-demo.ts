@@ -11,6 +11,7 @@ import { approveVersion, getVersionByAlias, modelCard, modelHistory, promote } f
 import { openStore, type Store } from '../store/index.js';
 import { runServingSteps } from './serving-steps.js';
 import { runMonitoringSteps } from './monitoring-steps.js';
+import { runServerSteps } from './server-steps.js';
 
 export interface DemoOptions {
   /** Where the demo's project copy and its store live. @default ./.slipway-demo */
@@ -111,7 +112,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     for (const a of await listAudit(store.db, { action: 'model', limit: 6 })) say(`     #${a.id} ${a.actor} ${a.action} ${a.subject_type}:${a.subject_id}`);
     const served = await runServingSteps({ store, project, model: MODEL, say, run }, 12);
     const monitored = await runMonitoringSteps({ store, project, model: MODEL, say }, served);
-    await runBikeSharing(home, say, monitored.step);
+    const next = await runServerSteps({ store, model: MODEL, say }, monitored.step);
+    await runBikeSharing(home, say, next);
     const rel = relative(process.cwd(), project).startsWith('..') ? project : relative(process.cwd(), project) || '.';
     say('\nWhere everything is:');
     say(`  model cards          ${join(project, 'model-card.md')} (slipway models card adult-income N)`);
