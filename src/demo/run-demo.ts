@@ -46,6 +46,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   registerValidateStage();
   registerTrainStage();
   registerEvaluateStages();
+  // The demo is self-contained: it tracks in its own store even where a shell points at a server.
+  const trackingUri = process.env.SLIPWAY_TRACKING_URI;
+  if (trackingUri !== undefined) {
+    say(`(SLIPWAY_TRACKING_URI is set; the demo ignores it and tracks in its own store)`);
+    delete process.env.SLIPWAY_TRACKING_URI;
+  }
+  try {
+    return await runDemoLoop(project, home, say);
+  } finally {
+    if (trackingUri !== undefined) process.env.SLIPWAY_TRACKING_URI = trackingUri;
+  }
+}
+
+async function runDemoLoop(project: string, home: string, say: (s: string) => void): Promise<DemoResult> {
   await rm(project, { recursive: true, force: true });
   const example = join(packageRoot(), 'examples', 'adult-income');
   await cp(example, project, { recursive: true, filter: (src) => !/[/\\](\.slipway|data|model|metrics|plots|gate)$/.test(src.slice(example.length)) && !src.endsWith('slipway.lock') });
