@@ -4,6 +4,7 @@ import { VERSION } from '../../version.js';
 import type { ServerContext } from '../types.js';
 import { approvalsRoutes } from './approvals-routes.js';
 import { auditRoutes } from './audit-routes.js';
+import { blessingsRoutes } from './blessings-routes.js';
 import { deploymentsRoutes } from './deployments-routes.js';
 import { modelsRoutes } from './models-routes.js';
 import { monitorsRoutes } from './monitors-routes.js';
@@ -18,7 +19,7 @@ export { openApiDocument } from './openapi.js';
 
 /** Every native route but the document itself. */
 export const NATIVE_ROUTES: readonly NativeRoute[] = [
-  ...pipelinesRoutes, ...modelsRoutes, ...approvalsRoutes, ...deploymentsRoutes, ...monitorsRoutes, ...auditRoutes, ...webhooksRoutes,
+  ...pipelinesRoutes, ...modelsRoutes, ...blessingsRoutes, ...approvalsRoutes, ...deploymentsRoutes, ...monitorsRoutes, ...auditRoutes, ...webhooksRoutes,
 ];
 
 /** The OpenAPI document describes itself too, so "every route is in the document" has no exception. */
