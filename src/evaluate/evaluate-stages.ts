@@ -110,8 +110,6 @@ async function runRegister(ctx: StageRunContext) {
   const producer = (await ctx.tracking.runsUsingData(digest)).filter((r) => r.context === 'output').at(-1)?.run_id;
   // The same bytes are the same version: re-running a pipeline does not mint duplicates.
   const existing = await registry.findVersionByHash(a.name, digest);
-  // Refused before anything is registered, so a verdict that cannot be recorded leaves no version behind.
-  if (a.gate && !existing) registry.checkCanRecordBlessing(a.name);
   await registry.ensureModel(a.name);
   const mv = existing ?? (await registry.registerFile(a.name, path, {
     sha256: digest, stageRunId: ctx.runId, ...(producer ? { producerRunId: producer } : {}), ...(a.description ? { description: a.description } : {}),

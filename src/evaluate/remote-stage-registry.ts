@@ -14,10 +14,10 @@ const enc = encodeURIComponent;
 
 /**
  * The stage registry on a Slipway server: MLflow's registry routes to create models, versions and
- * aliases, the native API (`/api/v1`) for what MLflow's JSON lacks (a version's content hash) and for
- * promotion through the server's alias policies. A version's bytes must be a run's artifact on the
- * server (MLflow registers `runs:/RUN/PATH`, never a client's file): the training run's copy when it
- * has these exact bytes, else a copy uploaded to the registering stage's own run.
+ * aliases, the native API (`/api/v1`) for what MLflow's JSON lacks (a version's content hash, gate
+ * verdicts) and for promotion through the server's alias policies. A version's bytes must be a run's
+ * artifact on the server (MLflow registers `runs:/RUN/PATH`, never a client's file): the training
+ * run's copy when it has these exact bytes, else a copy uploaded to the registering stage's own run.
  */
 export function remoteStageRegistry(target: Remote, tracking: TrackingClient): StageRegistry {
   const http = new MlflowHttp(target);
@@ -61,11 +61,13 @@ export function remoteStageRegistry(target: Remote, tracking: TrackingClient): S
       }
       return mv;
     },
-    checkCanRecordBlessing(name) {
-      throw blessingUnsupported(name, server);
-    },
-    async recordBlessing(name) {
-      throw blessingUnsupported(name, server);
+    async recordBlessing(name, version, input) {
+      // The verdict is the pipeline's word on the server as it is locally; the server's alias policies decide what it allows.
+      await http.json('POST', `/api/v1/models/${enc(name)}/versions/${enc(version)}/blessings`, {
+        alias: input.target, passed: input.passed, rules: input.rules,
+        ...(input.baselineVersion !== undefined && input.baselineVersion !== null ? { baseline_version: String(input.baselineVersion) } : {}),
+        ...(input.runId ? { run_id: input.runId } : {}),
+      });
     },
     async setAlias(name, alias, version) {
       await http.call('POST', 'registered-models/alias', { name, alias, version });
@@ -133,16 +135,6 @@ async function listFiles(tracking: TrackingClient, runId: string, path: string):
     else out.push(e);
   }
   return out;
-}
-
-function blessingUnsupported(name: string, server: string): SlipwayError {
-  return new SlipwayError(
-    'INVALID_PARAMETER_VALUE',
-    `Cannot record the gate verdict for ${name} on the tracking server ${server}: the server has no route that records a blessing ` +
-      '(its native API only lists them, GET /api/v1/models/{name}/blessings), and writing it to the local store would split the registry. ' +
-      'Run this pipeline without SLIPWAY_TRACKING_URI, or drop `gate:` from the register stage.',
-    { server, name },
-  );
 }
 
 function absent(err: unknown): undefined {

@@ -16,8 +16,7 @@ import { stageRegistry, type StageRegistry } from './stage-registry.js';
 
 /**
  * The registry the register and gate stages use, over the local store and over a listening server:
- * the same registrations, look-ups and refusals either way, except where the server cannot (yet)
- * do what the local store does, which must fail saying so rather than fall back.
+ * the same registrations, look-ups, gate verdicts and refusals either way.
  */
 interface Harness {
   readonly kind: 'local' | 'remote';
@@ -100,20 +99,27 @@ for (const [kind, open] of HARNESSES) {
       await expectCode(registry.loadModel(join(dir, 'missing.onnx')), 'RESOURCE_DOES_NOT_EXIST');
     });
 
-    it('promotes only through the alias policy, and records gate verdicts only where it can', async () => {
+    it('records gate verdicts in the registry it tracks on, and promotes only through the alias policy', async () => {
       const refused = await expectCode(registry.promote('churn', '1', 'production', { reason: 'try', policy: {} }), 'PERMISSION_DENIED');
       expect(refused.message).toMatch(/^Cannot promote churn version 1 to @production: it holds no passed gate for @production/);
-      if (h.kind === 'local') {
-        registry.checkCanRecordBlessing('churn');
-        await registry.recordBlessing('churn', '1', { target: 'production', passed: true, rules: [] });
-        await registry.promote('churn', '1', 'production', { reason: 'gate passed', policy: {} });
-        expect((await registry.loadModel('models:/churn@production')).version?.version).toBe('1');
-        return;
-      }
-      const err = await expectCode(Promise.resolve().then(() => registry.checkCanRecordBlessing('churn')), 'INVALID_PARAMETER_VALUE');
-      expect(err.message).toMatch(/^Cannot record the gate verdict for churn on the tracking server http:\/\/127\.0\.0\.1:\d+: the server has no route that records a blessing/);
-      await expectCode(registry.recordBlessing('churn', '1', { target: 'production', passed: true, rules: [] }), 'INVALID_PARAMETER_VALUE');
-      expect(await listBlessings(h.ts.store, 'churn')).toEqual([]);
+      const stage = await h.tracking.createRun({ runName: 'register' });
+      const rules = [{ metric: 'accuracy', status: 'passed', candidate: 0.9, baseline: 0.8, checks: [] }];
+      await registry.recordBlessing('churn', '1', { target: 'production', baselineVersion: null, passed: false, rules: [], runId: stage.info.run_id });
+      // The latest verdict for the alias counts: a failed gate does not bless.
+      await expectCode(registry.promote('churn', '1', 'production', { reason: 'try', policy: {} }), 'PERMISSION_DENIED');
+      await registry.recordBlessing('churn', '1', { target: 'production', baselineVersion: '2', passed: true, rules, runId: stage.info.run_id });
+      await registry.promote('churn', '1', 'production', { reason: 'gate passed', policy: {} });
+      expect((await registry.loadModel('models:/churn@production')).version?.version).toBe('1');
+      // Recorded where the versions are: the server's store for a remote registry, under the caller's name.
+      const recorded = await listBlessings(h.ts.store, 'churn');
+      expect(recorded.map((b) => [b.version, b.target, b.passed, b.baseline_version, b.rules, b.run_id, b.actor])).toEqual([
+        ['1', 'production', false, null, [], stage.info.run_id, 'alice'],
+        ['1', 'production', true, '2', rules, stage.info.run_id, 'alice'],
+      ]);
+
+      const missing = await expectCode(registry.recordBlessing('churn', '9', { target: 'production', passed: true, rules: [] }), 'RESOURCE_DOES_NOT_EXIST');
+      expect(missing.message).toMatch(/^Model Version \(name=churn, version=9\) not found/);
+      expect(await listBlessings(h.ts.store, 'churn')).toHaveLength(2);
     });
   });
 }

@@ -33,8 +33,7 @@ export interface StageRegistry {
   ensureModel(name: string): Promise<void>;
   /** Registers the file at `path` as a new version of `name`. */
   registerFile(name: string, path: string, options: RegisterFileOptions): Promise<ModelVersion>;
-  /** Throws, before anything is registered, when a gate's verdict could not be recorded afterwards. */
-  checkCanRecordBlessing(name: string): void;
+  /** Records a gate's verdict on a registered version, for the alias the gate was run for. */
   recordBlessing(name: string, version: string, input: RecordBlessingInput): Promise<void>;
   setAlias(name: string, alias: string, version: string, reason: string): Promise<void>;
   /** Moves `alias` when its policy is met; PERMISSION_DENIED says what is missing. */
@@ -60,7 +59,6 @@ export function stageRegistry(ctx: StageRunContext): StageRegistry {
     registerFile: (name, path, o) => createModelVersion(store, name, {
       source: path, ...(o.producerRunId ? { runId: o.producerRunId } : {}), ...(o.description ? { description: o.description } : {}),
     }),
-    checkCanRecordBlessing: () => {},
     recordBlessing: async (name, version, input) => {
       await recordBlessing(store, name, version, input);
     },
