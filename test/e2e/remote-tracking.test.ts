@@ -201,9 +201,16 @@ const ADULT = readFileSync(new URL('../../examples/adult-income/raw/adult-census
 const MODEL_PIPELINE = (register: string) => `
 name: loop
 stages:
+  check:
+    uses: validate
+    with: {data: train.csv, suite: suite.yaml}
   train:
     uses: train
     with: {data: train.csv, target: income, algorithm: logistic, out: model/model.onnx}
+    needs: [check]
+  evaluate:
+    uses: evaluate
+    with: {model: model/model.onnx, data: test.csv}
   gate:
     uses: gate
     with:
@@ -214,23 +221,29 @@ stages:
         - metric: accuracy
           threshold: \${min_accuracy}
     params: [min_accuracy]
+    needs: [evaluate]
   register:
     uses: register
     with: ${register}
     needs: [gate]
 `;
+const ADULT_SUITE = 'expectations:\n  - expectation_type: expect_column_values_to_not_be_null\n    kwargs: {column: age}\n';
+const rows = (from: number, to: number) => `${[ADULT[0], ...ADULT.slice(from, to)].join('\n')}\n`;
+const modelProject = (register: string) => createProject({
+  'slipway.yaml': MODEL_PIPELINE(register), 'params.yaml': 'min_accuracy: 0.7\n', 'suite.yaml': ADULT_SUITE, 'train.csv': rows(1, 2001), 'test.csv': rows(2001, 3001),
+});
+type StageReport = { stage: string; outcome: string; run_id: string; error?: string };
+const stagesOf = (res: { json<T>(): T }) => res.json<{ stages: StageReport[] }>().stages;
 
 describe('model stages with SLIPWAY_TRACKING_URI naming a server', () => {
-  it("register and gate use the server's registry; a gate verdict it cannot record is refused before anything is registered", async () => {
+  it("register and gate use the server's registry: the verdict is recorded there as a blessing, and promotion follows the server's policy", async () => {
     server = await startTrackingServer(sqlite);
     const env = { SLIPWAY_TRACKING_URI: server.url };
-    p = await createProject({
-      'slipway.yaml': MODEL_PIPELINE('{name: income, model: model/model.onnx, alias: staging}'), 'params.yaml': 'min_accuracy: 0.7\n',
-      'train.csv': `${[ADULT[0], ...ADULT.slice(1, 2001)].join('\n')}\n`, 'test.csv': `${[ADULT[0], ...ADULT.slice(2001, 3001)].join('\n')}\n`,
-    });
+    p = await modelProject('{name: income, model: model/model.onnx, alias: staging}');
     const first = await p.cli(['run', '--json'], env);
     expect([first.code, first.stderr]).toEqual([0, '']);
-    const runs = Object.fromEntries(first.json<{ stages: { stage: string; run_id: string }[] }>().stages.map((s) => [s.stage, s.run_id]));
+    expect(stagesOf(first).map((s) => [s.stage, s.outcome])).toEqual([['check', 'ran'], ['train', 'ran'], ['evaluate', 'ran'], ['gate', 'ran'], ['register', 'ran']]);
+    const runs = Object.fromEntries(stagesOf(first).map((s) => [s.stage, s.run_id]));
     const v1 = await getVersionByAlias(server.ts.store, 'income', 'staging');
     // Registered from the training run's own copy of the bytes: lineage points at the run that trained them.
     expect(v1).toMatchObject({ version: '1', run_id: runs.train, source: `runs:/${runs.train}/model/model.onnx`, aliases: ['staging'] });
@@ -240,27 +253,59 @@ describe('model stages with SLIPWAY_TRACKING_URI naming a server', () => {
     // The gate compares a new model with production on the server (v1, whose bytes it downloads), asking for more than either does.
     await setAlias(server.ts.store, 'income', 'production', '1');
     await p.write('params.yaml', 'min_accuracy: 0.99\n');
-    await p.write('train.csv', `${[ADULT[0], ...ADULT.slice(1, 1001)].join('\n')}\n`);
+    await p.write('train.csv', rows(1, 1001));
     const gated = await p.cli(['run', '--json'], env);
     expect(gated.code).toBe(1);
-    const gate = gated.json<{ stages: { stage: string; outcome: string; error?: string }[] }>().stages.find((s) => s.stage === 'gate');
+    const gate = stagesOf(gated).find((s) => s.stage === 'gate');
     expect(gate?.outcome).toBe('failed');
     expect(gate?.error).toMatch(/^gate against models:\/income@production \(version 1\) failed: accuracy = 0\.\d+ does not meet the threshold ≥ 0\.99/);
+    expect(await searchModelVersions(server.ts.store, { name: 'income' })).toHaveLength(1);
 
-    // Recording the gate as a blessing needs a route the server does not have: refused up front, nothing registered anywhere.
+    // A gate that passes: register records its verdict on the server as v2's blessing, and the server's policy (a passed gate) lets it promote.
     await p.write('params.yaml', 'min_accuracy: 0.7\n');
-    await p.write('slipway.yaml', MODEL_PIPELINE('{name: income-gated, model: model/model.onnx, gate: gate/result.json}'));
+    await p.write('slipway.yaml', MODEL_PIPELINE('{name: income, model: model/model.onnx, gate: gate/result.json, promote_to: production}'));
     const blessed = await p.cli(['run', '--json'], env);
-    expect(blessed.code).toBe(1);
-    const register = blessed.json<{ stages: { stage: string; outcome: string; error?: string }[] }>().stages.find((s) => s.stage === 'register');
-    expect(register).toMatchObject({ outcome: 'failed' });
-    expect(register?.error).toBe(
-      `Cannot record the gate verdict for income-gated on the tracking server ${server.url}: the server has no route that records a blessing ` +
-        '(its native API only lists them, GET /api/v1/models/{name}/blessings), and writing it to the local store would split the registry. ' +
-        'Run this pipeline without SLIPWAY_TRACKING_URI, or drop `gate:` from the register stage.',
+    expect([blessed.code, blessed.stderr]).toEqual([0, '']);
+    const register = stagesOf(blessed).find((s) => s.stage === 'register');
+    expect(register?.outcome).toBe('ran');
+    const blessings = await listBlessings(server.ts.store, 'income');
+    expect(blessings).toEqual([expect.objectContaining({
+      version: '2', target: 'production', baseline_version: '1', passed: true, run_id: register?.run_id, actor: 'alice',
+      rules: [expect.objectContaining({ metric: 'accuracy', status: 'passed' })],
+    })]);
+    expect(await getVersionByAlias(server.ts.store, 'income', 'production')).toMatchObject({ version: '2', blob: { hash: sha256(readFileSync(`${p.dir}/model/model.onnx`)) } });
+    const log = await text(remoteTrackingClient({ url: server.url }), register?.run_id ?? '', 'logs/stage.log');
+    expect(log).toMatch(/registered income version 2 .*\nrecorded its gate for @production: passed\npromoted to @production\n$/);
+    await expectNothingTrackedLocally(p);
+    expect(await searchModelVersions(await p.store(), {})).toEqual([]);
+  });
+
+  it('with an editor token, the verdict is recorded and the version registered, but a protected alias is left to an approver', async () => {
+    server = await startTrackingServer(sqlite, { auth: { required: true }, aliasPolicies: { production: {} } });
+    const ci = (await createToken(server.ts.store, { name: 'ci', role: 'editor' })).token;
+    const release = (await createToken(server.ts.store, { name: 'release', role: 'admin' })).token;
+    p = await modelProject('{name: income, model: model/model.onnx, gate: gate/result.json, promote_to: production}');
+    const res = await p.cli(['run', '--json'], { SLIPWAY_TRACKING_URI: server.url, SLIPWAY_TRACKING_TOKEN: ci });
+    // Waiting for an approver is not a pipeline failure.
+    expect([res.code, res.stderr]).toEqual([0, '']);
+    const register = stagesOf(res).find((s) => s.stage === 'register');
+    expect(register?.outcome).toBe('ran');
+    expect(await searchModelVersions(server.ts.store, { name: 'income' })).toEqual([expect.objectContaining({ version: '1', user_id: 'ci', aliases: [] })]);
+    expect(await listBlessings(server.ts.store, 'income')).toEqual([expect.objectContaining({
+      version: '1', target: 'production', baseline_version: null, passed: true, run_id: register?.run_id, actor: 'ci',
+    })]);
+    const log = await text(remoteTrackingClient({ url: server.url, token: ci }), register?.run_id ?? '', 'logs/stage.log');
+    expect(log).toContain(
+      'not promoted to @production yet: ci (editor) may not move the protected alias @production: that needs an admin or an approver role ' +
+        `(POST /api/v1/models/income/versions/1/promote on ${server.url})\n`,
     );
-    expect(await searchModelVersions(server.ts.store, { name: 'income-gated' })).toEqual([]);
-    expect(await listBlessings(server.ts.store, 'income')).toEqual([]);
+
+    // The verdict the pipeline recorded is what the policy checks when an approver moves the alias.
+    const promoted = await fetch(`${server.url}/api/v1/models/income/versions/1/promote`, {
+      method: 'POST', headers: { authorization: `Bearer ${release}`, 'content-type': 'application/json' }, body: JSON.stringify({ alias: 'production', reason: 'release' }),
+    });
+    expect(promoted.status).toBe(200);
+    expect(await getVersionByAlias(server.ts.store, 'income', 'production')).toMatchObject({ version: '1' });
     await expectNothingTrackedLocally(p);
   });
 });
