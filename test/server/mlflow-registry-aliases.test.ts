@@ -64,6 +64,17 @@ for (const backend of BACKENDS) {
       expect(entries.map((e) => [e.action, e.actor])).toEqual([['model.alias.delete', 'erin'], ['model.alias.set', 'bob']]);
     });
 
+    it("takes a reason (not in MLflow's API; Slipway's CLI sends it) into the history and the audit log", async () => {
+      await modelWithVersions(s, 'reasoned', 1);
+      expect((await call('POST', 'registered-models/alias', { name: 'reasoned', alias: 'champion', version: '1', reason: 'best AUC' }, EDITOR)).status).toBe(200);
+      expect((await call('DELETE', 'registered-models/alias', { name: 'reasoned', alias: 'champion', reason: 'retired' }, EDITOR)).status).toBe(200);
+      const entries = await listAudit(s.ts.store.db, { subject: 'reasoned', action: 'model.alias' });
+      expect(entries.map((e) => [e.action, e.reason])).toEqual([['model.alias.delete', 'retired'], ['model.alias.set', 'best AUC']]);
+      const history = await s.call('GET', '/api/v1/models/reasoned/history');
+      expect(history.body.history.map((h: { version: string | null; reason: string }) => [h.version, h.reason])).toEqual([['1', 'best AUC'], [null, 'retired']]);
+      expect((await call('POST', 'registered-models/alias', { name: 'reasoned', alias: 'champion', version: '1', reason: 7 })).body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    });
+
     it('refuses reserved and malformed alias names, unknown versions and missing fields with MLflow\'s messages', async () => {
       await modelWithVersions(s, 'names', 1);
       const set = (alias: string, version = '1') => call('POST', 'registered-models/alias', { name: 'names', alias, version });

@@ -5,12 +5,13 @@ import type { MlflowRoute } from './mlflow-router.js';
 import { requireApprover } from './registry-governance.js';
 import { modelVersionJson } from './registry-json.js';
 import { checkMlflowAlias, requiredVersion } from './registry-params.js';
-import { requiredString } from './request-params.js';
+import { optionalString, requiredString } from './request-params.js';
 
 /**
  * registered-models/alias: POST sets, DELETE removes, GET reads. A protected alias is set only by an
  * approver and only through its policy (promote: a passed gate, an approval), and removed only by an
- * approver; every other alias behaves as in MLflow.
+ * approver; every other alias behaves as in MLflow. POST and DELETE take an optional `reason` (not in
+ * MLflow's API; Slipway's CLI sends it) for the model's history and the audit log.
  */
 export const aliasRoutes: readonly MlflowRoute[] = [
   {
@@ -20,13 +21,14 @@ export const aliasRoutes: readonly MlflowRoute[] = [
       const name = requiredString(params, 'name');
       const alias = checkMlflowAlias(requiredString(params, 'alias'));
       const version = requiredVersion(params, name);
+      const reason = optionalString(params, 'reason');
       if (!ctx.isProtectedAlias(alias)) {
-        await setAlias(store, name, alias, version);
+        await setAlias(store, name, alias, version, reason ? { reason } : {});
         return {};
       }
       requireApprover(call, `set the alias @${alias} of ${name}`);
       await getModelVersion(store, name, version); // an unknown version is 404, not a policy refusal
-      await promote(store, name, version, alias, { policy: ctx.aliasPolicy(alias), reason: `set through the MLflow API by ${call.principal.name}` });
+      await promote(store, name, version, alias, { policy: ctx.aliasPolicy(alias), reason: reason || `set through the MLflow API by ${call.principal.name}` });
       return {};
     },
   },
@@ -38,8 +40,9 @@ export const aliasRoutes: readonly MlflowRoute[] = [
       const alias = checkMlflowAlias(requiredString(params, 'alias'));
       if (ctx.isProtectedAlias(alias)) requireApprover(call, `remove the alias @${alias} of ${name}`);
       // MLflow answers {} when the alias is not set; the model must exist though.
+      const reason = optionalString(params, 'reason');
       const model = await getRegisteredModel(store, name);
-      if (model.aliases.some((a) => a.alias === alias)) await deleteAlias(store, name, alias);
+      if (model.aliases.some((a) => a.alias === alias)) await deleteAlias(store, name, alias, reason ? { reason } : {});
       return {};
     },
   },
