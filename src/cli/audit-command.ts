@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { listAudit } from '../audit/index.js';
 import { formatTime, printJson, printTable } from './output.js';
 import { parsePositiveInt } from './parse-args.js';
-import { withStore } from './with-store.js';
+import { withOps } from './with-store.js';
 
 export function auditCommand(program: Command): void {
   const cmd = program.command('audit').description('the append-only audit trail');
@@ -15,7 +14,7 @@ export function auditCommand(program: Command): void {
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON: {"entries": [{"id", "time", "actor", "action", "subject_type", "subject_id", "before", "after", "reason"}]}')
     .action(async (o: { subject?: string; type?: string; actor?: string; action?: string; limit: string; json?: boolean }) => {
-      const entries = await withStore((s) => listAudit(s.db, {
+      const entries = await withOps((ops) => ops.listAudit({
         limit: parsePositiveInt('--limit', o.limit),
         ...(o.subject ? { subject: o.subject } : {}), ...(o.type ? { subjectType: o.type } : {}),
         ...(o.actor ? { actor: o.actor } : {}), ...(o.action ? { action: o.action } : {}),

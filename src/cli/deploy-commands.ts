@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { invalid } from '../errors.js';
-import {
-  type CanaryLimits, type Deployment, deploy, deploymentHistory, getDeployment, listDeployments, promoteCandidate, refLabel, rollbackDeployment, STRATEGIES,
-  type Strategy,
-} from '../serve/index.js';
+import { type CanaryLimits, type Deployment, refLabel, STRATEGIES, type Strategy } from '../serve/index.js';
 import { formatTime, printJson, printLine, printTable } from './output.js';
 import { parsePositiveInt } from './parse-args.js';
-import { withStore } from './with-store.js';
+import { withOps } from './with-store.js';
 
 interface DeployFlags {
   model: string;
@@ -52,7 +49,7 @@ export function deployCommands(program: Command): void {
         ...(o.maxLatencyRatio ? { maxLatencyRatio: parseNumber('--max-latency-ratio', o.maxLatencyRatio, 1, Number.MAX_VALUE) } : {}),
         ...(o.promoteAfter ? { promoteAfter: parsePositiveInt('--promote-after', o.promoteAfter) } : {}),
       };
-      const result = await withStore((store) => deploy(store, name, {
+      const result = await withOps((ops) => ops.deploy(name, {
         uri: o.model, strategy, limits, ...(percent === undefined ? {} : { percent }), ...(o.keyHeader ? { keyHeader: o.keyHeader } : {}),
         ...(o.smoke ? { smokeFile: o.smoke } : {}), ...(o.skipSmoke ? { skipSmoke: true } : {}), ...(o.reason ? { reason: o.reason } : {}),
       }));
@@ -67,7 +64,7 @@ export function deployCommands(program: Command): void {
     .option('--reason <text>', 'why, for the audit log')
     .option('--json', 'print the deployment as JSON')
     .action(async (name: string, o: { reason?: string; json?: boolean }) => {
-      const d = await withStore((store) => rollbackDeployment(store, name, o.reason ? { reason: o.reason } : {}));
+      const d = await withOps((ops) => ops.rollback(name, o.reason));
       if (o.json) return printJson({ deployment: toJson(d) });
       printLine(`${name} revision ${d.revision}: ${d.statusMessage}.`);
     });
@@ -76,7 +73,7 @@ export function deployCommands(program: Command): void {
   cmd.command('list')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const all = await withStore((store) => listDeployments(store));
+      const all = await withOps((ops) => ops.listDeployments());
       if (o.json) return printJson({ deployments: all.map(toJson) });
       printTable(['NAME', 'REV', 'STATUS', 'STABLE', 'CANDIDATE', 'STANDBY', 'UPDATED'], all.map((d) => [
         d.name, String(d.revision), d.status, refLabel(d.spec.stable),
@@ -88,7 +85,7 @@ export function deployCommands(program: Command): void {
     .argument('<name>', 'deployment name')
     .option('--json', 'print JSON (with the revision history)')
     .action(async (name: string, o: { json?: boolean }) => {
-      const [d, history] = await withStore(async (store) => [await getDeployment(store, name), await deploymentHistory(store, name)] as const);
+      const { deployment: d, history } = await withOps((ops) => ops.getDeployment(name));
       if (o.json) return printJson({ deployment: toJson(d), history });
       printLine(`${d.name}  revision ${d.revision}  ${d.status}: ${d.statusMessage}`);
       printLine(`  stable   ${refLabel(d.spec.stable)}`);
@@ -112,7 +109,7 @@ export function deployCommands(program: Command): void {
     .option('--reason <text>', 'why, for the audit log')
     .option('--json', 'print JSON')
     .action(async (name: string, o: { reason?: string; json?: boolean }) => {
-      const d = await withStore((store) => promoteCandidate(store, name, o.reason ? { reason: o.reason } : {}));
+      const d = await withOps((ops) => ops.promoteCandidate(name, o.reason));
       if (o.json) return printJson({ deployment: toJson(d) });
       printLine(`${name} revision ${d.revision}: ${d.statusMessage}.`);
     });

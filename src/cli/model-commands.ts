@@ -4,10 +4,11 @@ import { parse } from 'yaml';
 import { readTable } from '../data/index.js';
 import { invalid, SlipwayError } from '../errors.js';
 import { evaluateModel, formatGateResult, loadModel, parseGateConfig, renderEvaluationHtml, runGate } from '../evaluate/index.js';
-import { type Algorithm, trainModelWithInfo, writeModelOnnx } from '../train/index.js';
+import { trackingTargetFromEnv } from '../tracking/index.js';
+import { type Algorithm, readModelFromOnnx, type TrainedModel, trainModelWithInfo, writeModelOnnx } from '../train/index.js';
 import { formatNumber, printJson, printLine, printTable } from './output.js';
 import { collect, parseKeyValue } from './parse-args.js';
-import { withStore } from './with-store.js';
+import { noteLocalStore, withOps, withStore } from './with-store.js';
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
@@ -71,6 +72,7 @@ export function modelCommands(program: Command): void {
       });
       const raw = parse(text) as { gate?: unknown } | null;
       const config = parseGateConfig(raw && typeof raw === 'object' && 'gate' in raw ? raw.gate : raw, o.rules);
+      noteLocalStore('slipway gate reads models:/ URIs and records its verdict in the local store');
       const run = await withStore(async (store) => runGate(store, await loadModel(store, o.candidate), await readTable(o.data), config, {
         ...(o.baseline ? { baseline: o.baseline } : {}), ...(o.for ? { forAlias: o.for } : {}), ...(o.target ? { target: o.target } : {}),
         sensitive: list(o.sensitive),
@@ -88,7 +90,9 @@ export function modelCommands(program: Command): void {
     });
 }
 
-/** A file needs no store; a registry URI does. */
-async function loadWithOptionalStore(ref: string) {
-  return ref.startsWith('models:/') ? withStore((s) => loadModel(s, ref)) : loadModel(undefined, ref);
+/** A file needs no store; a registry URI is read from the store, or from the server SLIPWAY_TRACKING_URI names. */
+async function loadWithOptionalStore(ref: string): Promise<{ model: TrainedModel }> {
+  if (!ref.startsWith('models:/')) return loadModel(undefined, ref);
+  if (trackingTargetFromEnv().kind === 'local') return withStore((s) => loadModel(s, ref));
+  return withOps(async (ops) => ({ model: readModelFromOnnx(await ops.modelBytes(await ops.resolveModel(ref))) }));
 }

@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { invalid, notFound } from '../errors.js';
-import { resolveModelUri } from '../registry/index.js';
-import { withStore } from './with-store.js';
+import { withOps } from './with-store.js';
 
 /** Where a command's `--model` points: a .onnx file, or a registry version's bytes. */
 export interface ModelSource {
@@ -15,8 +14,9 @@ export interface ModelSource {
 }
 
 /**
- * Resolves `--model`: `models:/NAME/VERSION` or `models:/NAME@ALIAS` through the located store (bytes
- * verified by hash on read; the version must be a single file), anything else as a file path.
+ * Resolves `--model`: `models:/NAME/VERSION` or `models:/NAME@ALIAS` through the located store, or
+ * the server SLIPWAY_TRACKING_URI names (bytes verified by hash; the version must be a single file),
+ * anything else as a file path.
  * `command` names the caller in the folder-version error.
  */
 export async function resolveModelSource(ref: string, command: string): Promise<ModelSource> {
@@ -25,9 +25,9 @@ export async function resolveModelSource(ref: string, command: string): Promise<
     if (!st?.isFile()) throw notFound(`Model file ${ref} does not exist.`, { file: ref });
     return { source: ref, name: basename(ref).replace(/\.onnx$/, ''), version: undefined };
   }
-  return withStore(async (store) => {
-    const mv = await resolveModelUri(store, ref);
+  return withOps(async (ops) => {
+    const mv = await ops.resolveModel(ref);
     if (mv.blob.kind !== 'file') throw invalid(`${ref} is a folder; ${command} needs a single .onnx file version.`);
-    return { source: await store.objects.get(mv.blob.hash), name: mv.name, version: mv.version };
+    return { source: await ops.modelBytes(mv), name: mv.name, version: mv.version };
   });
 }

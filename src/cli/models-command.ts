@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
 import { invalid } from '../errors.js';
-import {
-  type ModelVersion, approveVersion, createModelVersion, createRegisteredModel, deleteAlias, getModelVersion,
-  getRegisteredModel, hasRegisteredModel, listApprovals, listBlessings, listRegisteredModels, modelHistory, promote, searchModelVersions,
-  setAlias, aliasPolicyFromConfig, modelCard,
-} from '../registry/index.js';
+import { type ModelVersion, aliasPolicyFromConfig } from '../registry/index.js';
 import { projectRegistrySection } from './project-registry.js';
 import { formatTime, printJson, printLine, printTable } from './output.js';
 import { collect, parseKeyValue } from './parse-args.js';
-import { withStore } from './with-store.js';
+import { withOps } from './with-store.js';
 
 export function modelsCommand(program: Command): void {
   const cmd = program.command('models').description('the model registry: versions, aliases, approvals, history');
@@ -17,7 +13,7 @@ export function modelsCommand(program: Command): void {
     .description('list registered models')
     .option('--json', 'print JSON: {"registered_models": [RegisteredModel]}')
     .action(async (o: { json?: boolean }) => {
-      const models = await withStore((s) => listRegisteredModels(s));
+      const models = await withOps((ops) => ops.listModels());
       if (o.json) return printJson({ registered_models: models });
       printTable(['NAME', 'VERSIONS', 'ALIASES', 'UPDATED'], models.map((m) => [
         m.name, String(Math.max(0, ...m.latest_versions.map((v) => Number(v.version)))),
@@ -29,10 +25,9 @@ export function modelsCommand(program: Command): void {
     .description('show a model and its versions, or one version')
     .option('--json', 'print JSON: {"registered_model", "model_versions"} or {"model_version", "approvals"}')
     .action(async (name: string, version: string | undefined, o: { json?: boolean }) => {
-      await withStore(async (s) => {
+      await withOps(async (ops) => {
         if (version !== undefined) {
-          const mv = await getModelVersion(s, name, version);
-          const approvals = await listApprovals(s, name, version);
+          const { model_version: mv, approvals } = await ops.getVersion(name, version);
           if (o.json) return printJson({ model_version: mv, approvals });
           printVersion(mv);
           if (approvals.length) {
@@ -41,8 +36,7 @@ export function modelsCommand(program: Command): void {
           }
           return;
         }
-        const model = await getRegisteredModel(s, name);
-        const versions = await searchModelVersions(s, { name });
+        const { registered_model: model, model_versions: versions } = await ops.getModel(name);
         if (o.json) return printJson({ registered_model: model, model_versions: versions });
         printLine(`Model ${model.name}${model.description ? `: ${model.description}` : ''}`);
         printTable(['VERSION', 'ALIASES', 'STAGE', 'RUN', 'BY', 'CREATED', 'SHA256'], versions.map((v) => [
@@ -60,12 +54,9 @@ export function modelsCommand(program: Command): void {
     .option('--json', 'print JSON: {"model_version": ModelVersion}')
     .action(async (name: string, o: { source: string; run?: string; description?: string; tag: string[]; json?: boolean }) => {
       const tags = o.tag.map((t) => parseKeyValue('--tag', t));
-      const mv = await withStore(async (s) => {
-        if (!(await hasRegisteredModel(s, name))) await createRegisteredModel(s, name).catch((e) => { if (e?.code !== 'RESOURCE_ALREADY_EXISTS') throw e; });
-        return createModelVersion(s, name, {
-          source: o.source, tags, ...(o.run ? { runId: o.run } : {}), ...(o.description ? { description: o.description } : {}),
-        });
-      });
+      const mv = await withOps((ops) => ops.registerVersion(name, {
+        source: o.source, tags, ...(o.run ? { runId: o.run } : {}), ...(o.description ? { description: o.description } : {}),
+      }));
       if (o.json) return printJson({ model_version: mv });
       printLine(`Registered ${mv.name} version ${mv.version} (sha256:${mv.blob.hash.slice(0, 12)}, ${mv.blob.size} bytes).`);
     });
@@ -77,12 +68,12 @@ export function modelsCommand(program: Command): void {
     .option('--json', 'print JSON: {"name", "alias", "version"}')
     .action(async (name: string, alias: string, version: string | undefined, o: { delete?: boolean; reason: string; json?: boolean }) => {
       if (o.delete) {
-        await withStore((s) => deleteAlias(s, name, alias, { reason: o.reason }));
+        await withOps((ops) => ops.deleteAlias(name, alias, o.reason));
         if (o.json) return printJson({ name, alias, version: null });
         return printLine(`Removed alias @${alias} from ${name}.`);
       }
       if (version === undefined) throw invalid('Give the version the alias should point at, or --delete.');
-      const mv = await withStore((s) => setAlias(s, name, alias, version, { reason: o.reason }));
+      const mv = await withOps((ops) => ops.setAlias(name, alias, version, o.reason));
       if (o.json) return printJson({ name, alias, version: mv.version });
       printLine(`${name}@${alias} -> version ${mv.version}.`);
     });
@@ -94,19 +85,25 @@ export function modelsCommand(program: Command): void {
     .option('-c, --comment <text>', 'comment', '')
     .option('--json', 'print JSON: {"approval": Approval}')
     .action(async (name: string, version: string, o: { for: string; reject?: boolean; comment: string; json?: boolean }) => {
-      const approval = await withStore((s) => approveVersion(s, name, version, { target: o.for, decision: o.reject ? 'rejected' : 'approved', comment: o.comment }));
+      const approval = await withOps((ops) => ops.approve(name, version, { target: o.for, decision: o.reject ? 'rejected' : 'approved', comment: o.comment }));
       if (o.json) return printJson({ approval });
       printLine(`${approval.approver} ${approval.decision} ${name} version ${version} for @${approval.target}.`);
     });
 
   cmd.command('promote <name> <version>')
-    .description("move an alias to a version if the alias's policy is met (a passed gate; an approval where slipway.yaml requires one)")
+    .description("move an alias to a version if the alias's policy is met (a passed gate; an approval where slipway.yaml requires one; a server applies its own)")
     .requiredOption('--to <alias>', 'the alias, e.g. production')
     .option('-r, --reason <text>', 'why, for the history and audit log', '')
     .option('--json', 'print JSON: {"name", "alias", "version"}')
     .action(async (name: string, version: string, o: { to: string; reason: string; json?: boolean }) => {
-      const policy = aliasPolicyFromConfig(await projectRegistrySection(), o.to);
-      const mv = await withStore((s) => promote(s, name, version, o.to, { reason: o.reason, policy }));
+      const mv = await withOps(async (ops) => {
+        // A server applies the policies of its own slipway.yaml; the project's apply to the local store.
+        if (ops.remote) {
+          if (await projectNamesAlias(o.to)) process.stderr.write(`slipway: note: slipway.yaml's policy for @${o.to} is not used: ${ops.description} applies its own.\n`);
+          return ops.promote(name, version, o.to, { reason: o.reason, policy: {} });
+        }
+        return ops.promote(name, version, o.to, { reason: o.reason, policy: aliasPolicyFromConfig(await projectRegistrySection(), o.to) });
+      });
       if (o.json) return printJson({ name, alias: o.to, version: mv.version });
       printLine(`${name}@${o.to} -> version ${mv.version}.`);
     });
@@ -115,7 +112,7 @@ export function modelsCommand(program: Command): void {
     .description('a model card (Markdown): lineage, metrics, fairness, gate results, approvals, alias history')
     .option('--json', 'print JSON: {"name", "version", "markdown"}')
     .action(async (name: string, version: string, o: { json?: boolean }) => {
-      const markdown = await withStore((s) => modelCard(s, name, version));
+      const markdown = await withOps((ops) => ops.modelCard(name, version));
       if (o.json) return printJson({ name, version, markdown });
       process.stdout.write(markdown);
     });
@@ -124,7 +121,7 @@ export function modelsCommand(program: Command): void {
     .description('gate verdicts recorded on a model (or one version)')
     .option('--json', 'print JSON: {"blessings": [{id, name, version, target, baseline_version, passed, rules, run_id, actor, time}]}')
     .action(async (name: string, version: string | undefined, o: { json?: boolean }) => {
-      const blessings = await withStore((s) => listBlessings(s, name, version));
+      const blessings = await withOps((ops) => ops.listBlessings(name, version));
       if (o.json) return printJson({ blessings });
       printTable(['VERSION', 'FOR', 'PASSED', 'BASELINE', 'BY', 'WHEN'], blessings.map((b) => [b.version, b.target, b.passed ? 'yes' : 'no', b.baseline_version ?? '-', b.actor, formatTime(b.time)]));
     });
@@ -134,10 +131,7 @@ export function modelsCommand(program: Command): void {
     .option('--alias <alias>', 'only this alias or stage')
     .option('--json', 'print JSON: {"history": [ModelTransition]}')
     .action(async (name: string, o: { alias?: string; json?: boolean }) => {
-      const history = await withStore(async (s) => {
-        await getRegisteredModel(s, name);
-        return modelHistory(s, name, o.alias ? { target: o.alias } : {});
-      });
+      const history = await withOps((ops) => ops.modelHistory(name, o.alias));
       if (o.json) return printJson({ history });
       printTable(['WHEN', 'KIND', 'TARGET', 'VERSION', 'PREVIOUS', 'BY', 'REASON'], history.map((h) => [
         formatTime(h.time), h.kind, h.target, h.version ?? '(removed)', h.previous_version ?? '', h.actor, h.reason,
@@ -145,7 +139,12 @@ export function modelsCommand(program: Command): void {
     });
 }
 
-/** slipway.yaml's `registry:` section when the command runs inside a project, else undefined. */
+/** Whether the project's slipway.yaml (if any, and readable) has a policy for `alias`. */
+async function projectNamesAlias(alias: string): Promise<boolean> {
+  const section = await projectRegistrySection().catch(() => undefined);
+  const aliases = (section as { aliases?: Record<string, unknown> } | undefined)?.aliases;
+  return aliases !== undefined && Object.hasOwn(aliases, alias);
+}
 
 function printVersion(v: ModelVersion): void {
   printLine(`${v.name} version ${v.version}${v.aliases.length ? ` (@${v.aliases.join(', @')})` : ''}`);

@@ -4,14 +4,13 @@ import type { Command } from 'commander';
 import { loadPipeline } from '../config/index.js';
 import { invalid, SlipwayError } from '../errors.js';
 import {
-  createScheduler, defaultMonitor, listAlerts, listMonitorRuns, type MonitorResult, type MonitorSpec, parseDuration, parseMonitors,
-  renderMonitorHtml, retrainOnWindow, runMonitor,
+  createScheduler, defaultMonitor, type MonitorResult, type MonitorSpec, parseDuration, parseMonitors, renderMonitorHtml, retrainOnWindow, runMonitor,
 } from '../monitor/index.js';
 import { createJsonLogger } from '../serve/index.js';
 import { findProjectHome, type Store } from '../store/index.js';
 import { formatTime, printJson, printLine, printTable } from './output.js';
 import { parsePositiveInt } from './parse-args.js';
-import { withStore } from './with-store.js';
+import { noteLocalStore, withOps, withStore } from './with-store.js';
 
 interface Project {
   readonly file: string;
@@ -72,6 +71,7 @@ export function monitorCommands(program: Command): void {
       const windowMs = o.window ? parseDuration(o.window, '--window') : undefined;
       const lastRows = o.last ? parsePositiveInt('--last', o.last) : undefined;
       const project = await loadProject(o.file);
+      noteLocalStore('slipway monitor reads served traffic and records its runs and alerts in the local store');
       const results = await withStore(async (store) => {
         const out: MonitorResult[] = [];
         for (const spec of pick(project, name)) out.push(await runMonitor(store, spec, { ...(windowMs ? { windowMs } : {}), ...(lastRows ? { lastRows } : {}), actions: actionsFor(store, project) }));
@@ -86,20 +86,30 @@ export function monitorCommands(program: Command): void {
 
   const monitors = program.command('monitors').description('configured monitors and their stored runs');
   monitors.command('list')
+    .description("the monitors slipway.yaml configures, each with its newest stored run and how many of its alerts are firing")
     .option('--file <slipway.yaml>', 'the project file (default: the nearest)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON: {"monitors": [MonitorSpec & {"last_run": MonitorRun | null, "firing_alerts"}]}')
     .action(async (o: { file?: string; json?: boolean }) => {
       const project = await loadProject(o.file);
-      const list = project?.monitors ?? [];
+      const specs = project?.monitors ?? [];
+      const list = specs.length === 0 ? [] : await withOps((ops) => Promise.all(specs.map(async (m) => {
+        const [last] = await ops.listMonitorRuns(m.name, 1);
+        const firing = await ops.listAlerts({ monitor: m.name, state: 'firing' });
+        return { ...m, last_run: last ?? null, firing_alerts: firing.length };
+      })));
       if (o.json) return printJson({ monitors: list });
-      printTable(['NAME', 'DEPLOYMENT', 'SCHEDULE (UTC)', 'WINDOW', 'ALERT RULES'], list.map((m) => [m.name, m.deployment, m.schedule ?? '', `${m.windowMs / 60_000} min`, m.alerts.map((a) => a.name).join(', ')]));
+      printTable(['NAME', 'DEPLOYMENT', 'SCHEDULE (UTC)', 'WINDOW', 'ALERT RULES', 'LAST RUN', 'FIRING'], list.map((m) => [
+        m.name, m.deployment, m.schedule ?? '', `${m.windowMs / 60_000} min`, m.alerts.map((a) => a.name).join(', '),
+        m.last_run ? `${m.last_run.status} ${formatTime(m.last_run.windowEnd)}` : '', String(m.firing_alerts),
+      ]));
     });
   monitors.command('runs')
     .argument('<monitor>', 'monitor name')
     .option('--limit <n>', 'newest first, at most this many', '20')
     .option('--json', 'print JSON')
     .action(async (monitor: string, o: { limit: string; json?: boolean }) => {
-      const runs = await withStore((s) => listMonitorRuns(s, monitor, { limit: parsePositiveInt('--limit', o.limit) }));
+      const limit = parsePositiveInt('--limit', o.limit);
+      const runs = await withOps((ops) => ops.listMonitorRuns(monitor, limit));
       if (o.json) return printJson({ runs });
       printTable(['ID', 'WINDOW END', 'STATUS', 'SUMMARY'], runs.map((r) => [String(r.id), formatTime(r.windowEnd), r.status, JSON.stringify(r.summary).slice(0, 100)]));
     });
@@ -111,7 +121,7 @@ export function monitorCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { monitor?: string; state?: string; json?: boolean }) => {
       if (o.state && o.state !== 'firing' && o.state !== 'resolved') throw invalid(`--state expects firing or resolved, got '${o.state}'.`);
-      const alerts = await withStore((s) => listAlerts(s, { ...(o.monitor ? { monitor: o.monitor } : {}), ...(o.state ? { state: o.state as 'firing' | 'resolved' } : {}) }));
+      const alerts = await withOps((ops) => ops.listAlerts({ ...(o.monitor ? { monitor: o.monitor } : {}), ...(o.state ? { state: o.state as 'firing' | 'resolved' } : {}) }));
       if (o.json) return printJson({ alerts });
       printTable(['ID', 'MONITOR', 'RULE', 'STATE', 'SINCE', 'RESOLVED', 'MESSAGE'], alerts.map((a) => [
         String(a.id), a.monitor, a.rule, a.state, formatTime(a.startedTime), a.resolvedTime === null ? '' : formatTime(a.resolvedTime), a.message,
@@ -126,6 +136,7 @@ export function monitorCommands(program: Command): void {
       const scheduled = project?.monitors.filter((m) => m.schedule) ?? [];
       if (scheduled.length === 0) throw invalid('no monitor in slipway.yaml has a schedule: add `schedule: "*/15 * * * *"` to one.');
       const logger = createJsonLogger();
+      noteLocalStore('slipway scheduler runs monitors on the traffic in the local store and records their runs and alerts there');
       await withStore(async (store) => {
         const scheduler = createScheduler({
           store, logger, unref: false, // the scheduler's timer is what keeps this command running

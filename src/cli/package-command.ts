@@ -3,7 +3,7 @@ import { invalid } from '../errors.js';
 import { writePackage, type WritePackageOptions } from '../package/index.js';
 import { printJson, printLine } from './output.js';
 import { parsePositiveInt } from './parse-args.js';
-import { withStore } from './with-store.js';
+import { noteLocalStore, withStore } from './with-store.js';
 
 interface PackageFlags {
   out: string;
@@ -35,6 +35,7 @@ export function packageCommand(program: Command): void {
     .option('--json', 'print JSON: {"out", "name", "image", "model": {"name", "version", "uri", "sha256", "size"}, "slipway", "files"}')
     .action(async (name: string, version: string, o: PackageFlags) => {
       const options = parseFlags(name, version, o);
+      noteLocalStore('slipway package reads the model version from the local store');
       const result = await withStore((store) => writePackage(store, options));
       if (o.json) return printJson(result);
       printLine(`Packaged ${result.model.uri} (sha256 ${result.model.sha256.slice(0, 12)}) into ${result.out}:`);

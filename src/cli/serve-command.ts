@@ -4,6 +4,7 @@ import { createJsonLogger, type FixedModel, parseLogLevel, startServingApp } fro
 import { openStore, type Store } from '../store/index.js';
 import { resolveModelSource } from './model-source.js';
 import { printLine } from './output.js';
+import { noteLocalStore } from './with-store.js';
 import { collect, parsePositiveInt } from './parse-args.js';
 
 interface ServeFlags {
@@ -66,7 +67,9 @@ export function serveCommand(program: Command): void {
         models = [{ name: o.name ?? resolved.name, version: resolved.version ?? '1', source: resolved.source }];
       }
       // The store holds deployments, the payload log and feedback; a plain model file needs none.
-      const store: Store | undefined = o.deployment.length > 0 || o.payloadLog || o.model?.startsWith('models:/') ? await openStore() : undefined;
+      const needsStore = o.deployment.length > 0 || o.payloadLog || o.model?.startsWith('models:/');
+      if (needsStore) noteLocalStore('slipway serve follows deployments and keeps its payload log and feedback in the local store');
+      const store: Store | undefined = needsStore ? await openStore() : undefined;
       const log = createJsonLogger({ level });
       try {
         const app = await startServingApp({

@@ -7,6 +7,7 @@ import { openStore } from '../store/index.js';
 import { printLine } from './output.js';
 import { collect } from './parse-args.js';
 import { projectAliasPolicies } from './project-registry.js';
+import { noteLocalStore } from './with-store.js';
 
 interface ServerFlags {
   host: string;
@@ -43,6 +44,7 @@ export function serverCommand(program: Command): void {
       const aliasPolicies = await projectAliasPolicies();
       const required = o.auth === 'required' || !loopback;
       const log = createJsonLogger({ level });
+      noteLocalStore('slipway server serves the local store');
       const store = await openStore();
       try {
         const app = await createServerApp({ store, log, accessLog: !!o.accessLog, auth: { required }, aliasPolicies, approverRoles });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createToken, listTokens, revokeToken, ROLES, tokenStatus, type Role } from '../auth/index.js';
 import { invalid } from '../errors.js';
 import { formatTime, printJson, printLine, printTable } from './output.js';
-import { withStore } from './with-store.js';
+import { noteLocalStore, withStore } from './with-store.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -13,6 +13,9 @@ export function parseLifetime(text: string): number {
   if (ms <= 0) throw invalid(`--expires expects a lifetime like 30d, 12h, 90m (minutes) or 2w, got '${text}'.`);
   return ms;
 }
+
+/** A server's tokens are kept in its own store, so they are made where that store is, never through the API. */
+const noteTokens = () => noteLocalStore("slipway tokens manages the tokens of the local store (a server's tokens are managed where its store is)");
 
 export function tokensCommand(program: Command): void {
   const cmd = program.command('tokens').description("API tokens for 'slipway server' (whoever can open the store manages them)");
@@ -26,6 +29,7 @@ export function tokensCommand(program: Command): void {
     .option('--json', 'print JSON: {"api_token": ApiToken, "token": "<secret>"}')
     .action(async (o: { name: string; role: string; description: string; expires?: string; json?: boolean }) => {
       const expiresIn = o.expires === undefined ? undefined : parseLifetime(o.expires);
+      noteTokens();
       const { token, ...created } = await withStore((s) => createToken(s, {
         name: o.name, role: o.role as Role, description: o.description, ...(expiresIn === undefined ? {} : { expiresIn }),
       }));
@@ -42,6 +46,7 @@ export function tokensCommand(program: Command): void {
     .description('every token, newest first, with its status (never the secret)')
     .option('--json', 'print JSON: {"api_tokens": [ApiToken & {"status": "active" | "expired" | "revoked"}]}')
     .action(async (o: { json?: boolean }) => {
+      noteTokens();
       const { tokens, now } = await withStore(async (s) => ({ tokens: await listTokens(s), now: s.now() }));
       const rows = tokens.map((t) => ({ ...t, status: tokenStatus(t, now) }));
       if (o.json) return printJson({ api_tokens: rows });
@@ -56,6 +61,7 @@ export function tokensCommand(program: Command): void {
     .option('--reason <text>', 'why: recorded in the audit log', '')
     .option('--json', 'print JSON: {"api_token": ApiToken}')
     .action(async (id: string, o: { reason: string; json?: boolean }) => {
+      noteTokens();
       const { token, alreadyRevoked } = await withStore((s) => revokeToken(s, id, { reason: o.reason }));
       if (o.json) return printJson({ api_token: token });
       printLine(!alreadyRevoked

@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
 import { invalid } from '../errors.js';
-import {
-  createWebhook, deleteWebhook, DELIVERY_STATUSES, listDeliveries, listWebhooks, redeliver, updateWebhook, type UpdateWebhookOptions, type Webhook,
-  WEBHOOK_EVENTS,
-} from '../server/index.js';
+import { DELIVERY_STATUSES, type UpdateWebhookOptions, type Webhook, WEBHOOK_EVENTS } from '../server/index.js';
 import { formatTime, printJson, printLine, printTable } from './output.js';
 import { parsePositiveInt } from './parse-args.js';
-import { withStore } from './with-store.js';
+import { withOps } from './with-store.js';
 
 const eventList = (text: string) => text.split(',').map((e) => e.trim()).filter((e) => e !== '');
 
 /**
  * `slipway webhooks ...`: subscribe URLs to registry events. A running `slipway server` delivers them
  * (from any process's changes: they are read from the audit log), so the URL must be reachable from it.
+ * With SLIPWAY_TRACKING_URI the subscriptions are the server's (its native API; an admin token).
  */
 export function webhooksCommand(program: Command): void {
   const cmd = program.command('webhooks').description(`registry webhooks: signed POSTs on ${WEBHOOK_EVENTS.join(', ')}; delivered by \`slipway server\``);
@@ -26,7 +24,7 @@ export function webhooksCommand(program: Command): void {
     .option('--description <text>', 'what it is for')
     .option('--json', 'print JSON: {"webhook": Webhook, "secret"}')
     .action(async (o: { url: string; events: string; model?: string; secret?: string; description?: string; json?: boolean }) => {
-      const { webhook, secret } = await withStore((s) => createWebhook(s, {
+      const { webhook, secret } = await withOps((ops) => ops.createWebhook({
         url: o.url, events: eventList(o.events), ...(o.model ? { modelName: o.model } : {}), ...(o.secret ? { secret: o.secret } : {}),
         ...(o.description ? { description: o.description } : {}),
       }));
@@ -38,7 +36,7 @@ export function webhooksCommand(program: Command): void {
   cmd.command('list')
     .option('--json', 'print JSON: {"webhooks": [Webhook]}')
     .action(async (o: { json?: boolean }) => {
-      const webhooks = await withStore((s) => listWebhooks(s));
+      const webhooks = await withOps((ops) => ops.listWebhooks());
       if (o.json) return printJson({ webhooks });
       printTable(['ID', 'STATUS', 'EVENTS', 'MODEL', 'URL', 'CREATED'], webhooks.map((w) => [
         w.id, w.status, w.events.join(','), w.model_name ?? '(all)', w.url, `${formatTime(w.created_time)} by ${w.created_by}`,
@@ -65,7 +63,7 @@ export function webhooksCommand(program: Command): void {
         ...(o.description !== undefined ? { description: o.description } : {}),
         ...(o.disable ? { status: 'disabled' as const } : {}), ...(o.enable ? { status: 'active' as const } : {}),
       };
-      const webhook = await withStore((s) => updateWebhook(s, id, changes));
+      const webhook = await withOps((ops) => ops.updateWebhook(id, changes));
       if (o.json) return printJson({ webhook });
       printLine(describe(webhook));
     });
@@ -74,7 +72,7 @@ export function webhooksCommand(program: Command): void {
     .argument('<id>', 'webhook id')
     .option('--json', 'print JSON: {"id", "deleted"}')
     .action(async (id: string, o: { json?: boolean }) => {
-      await withStore((s) => deleteWebhook(s, id));
+      await withOps((ops) => ops.deleteWebhook(id));
       if (o.json) return printJson({ id, deleted: true });
       printLine(`Deleted webhook ${id} and its deliveries.`);
     });
@@ -89,7 +87,7 @@ export function webhooksCommand(program: Command): void {
       if (o.status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(o.status)) {
         throw invalid(`--status expects ${DELIVERY_STATUSES.join(', ')}, got '${o.status}'.`);
       }
-      const deliveries = await withStore((s) => listDeliveries(s, id, {
+      const deliveries = await withOps((ops) => ops.listDeliveries(id, {
         limit: parsePositiveInt('--limit', o.limit), ...(o.status ? { status: o.status as (typeof DELIVERY_STATUSES)[number] } : {}),
       }));
       if (o.json) return printJson({ deliveries });
@@ -106,7 +104,8 @@ export function webhooksCommand(program: Command): void {
     .argument('<delivery>', 'delivery id')
     .option('--json', 'print JSON: {"delivery": Delivery}')
     .action(async (id: string, delivery: string, o: { json?: boolean }) => {
-      const d = await withStore((s) => redeliver(s, id, parsePositiveInt('delivery', delivery)));
+      const deliveryId = parsePositiveInt('delivery', delivery);
+      const d = await withOps((ops) => ops.redeliver(id, deliveryId));
       if (o.json) return printJson({ delivery: d });
       printLine(`Delivery ${d.id} (${d.event}) queued again.`);
     });

@@ -7,3 +7,5 @@ export type { CreateWebhookOptions, UpdateWebhookOptions, Webhook, WebhookDelive
 export {
   createWebhook, deleteWebhook, DELIVERY_STATUSES, getWebhook, listDeliveries, listWebhooks, redeliver, updateWebhook, verifyRegistryWebhook, WEBHOOK_EVENTS,
 } from './webhooks/index.js';
+export type { AuditFilter, DeployOutcome, OpsClient, RegisterVersionOptions } from './client/index.js';
+export { localOpsClient, remoteOpsClient } from './client/index.js';
