@@ -5,7 +5,7 @@ import { createJsonLogger } from '../../src/serve/index.js';
 import { createRun, putArtifact } from '../../src/tracking/index.js';
 import type { TestBackend } from '../backends.js';
 import { createTestStore, steppingClock, type TestStore } from '../helpers/test-store.js';
-import type { CallResult } from './server-fixture.js';
+import { type CallResult, toQuery } from './server-fixture.js';
 
 /** Who a test request is from: `[name, role]`; without one, the server's own user as admin (auth off). */
 export type As = readonly [name: string, role: Role];
@@ -58,13 +58,4 @@ export async function createRegistryTestServer(backend: TestBackend, options: Pa
       await ts.dispose();
     },
   };
-}
-
-function toQuery(params: Record<string, unknown>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) {
-    if (Array.isArray(v)) for (const x of v) q.append(k, String(x));
-    else if (v !== undefined) q.append(k, String(v));
-  }
-  return q.toString();
 }

@@ -48,7 +48,8 @@ export async function createTestServer(backend: TestBackend, options: Partial<Se
   };
 }
 
-function toQuery(params: Record<string, unknown>): string {
+/** MLflow GET parameters as a query string (a list repeats its key). */
+export function toQuery(params: Record<string, unknown>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (Array.isArray(v)) for (const x of v) q.append(k, String(x));
