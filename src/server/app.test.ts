@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../test/backends.js';
 import { createTestServer, type TestServer } from '../../test/server/server-fixture.js';
+import { createJsonLogger } from '../serve/index.js';
 import { VERSION } from '../version.js';
 
 const sqlite = BACKENDS.find((b) => b.name === 'sqlite') ?? (BACKENDS[0] as (typeof BACKENDS)[number]);
@@ -32,5 +33,21 @@ describe('the Slipway server app', () => {
     const r = await s.call('GET', '/metrics');
     expect(r.status).toBe(200);
     expect(r.body).toMatch(/slipway_server_requests_total\{route="\/health",method="GET",status="200"\} \d+/);
+  });
+
+  it('writes one JSON access-log line per request when asked, with the request id, route pattern, status and user', async () => {
+    const lines: string[] = [];
+    const logged = await createTestServer(sqlite, { accessLog: true, log: createJsonLogger({ stream: { write: (l: string) => lines.push(l) } }) });
+    try {
+      await logged.call('GET', '/api/2.0/mlflow/experiments/get', { experiment_id: '0' }, { 'x-request-id': 'req-7' });
+      await logged.call('GET', '/api/2.0/mlflow/experiments/get', { experiment_id: '999' });
+    } finally {
+      await logged.dispose();
+    }
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ level: 'info', requestId: 'req-7', method: 'GET', route: '/api/2.0/mlflow/experiments/get', status: 200, user: 'alice' });
+    expect(entries[1]).toMatchObject({ route: '/api/2.0/mlflow/experiments/get', status: 404 });
+    expect(typeof entries[0]?.ms).toBe('number');
   });
 });
