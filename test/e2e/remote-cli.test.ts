@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,9 @@ import { createToken, type Role } from '../../src/auth/index.js';
 import { recordMonitorRun } from '../../src/monitor/index.js';
 import { recordBlessing } from '../../src/registry/index.js';
 import { sha256Bytes } from '../../src/store/index.js';
+import { tableFromColumns } from '../../src/data/index.js';
 import { createRun, putArtifact } from '../../src/tracking/index.js';
+import { trainModel, writeModelOnnx } from '../../src/train/index.js';
 import { BACKENDS, type TestBackend } from '../backends.js';
 import { type CliResult, runCli } from '../helpers/run-cli.js';
 import { startTrackingServer, type TrackingServer } from '../helpers/tracking-server.js';
@@ -189,6 +191,25 @@ describe('slipway webhooks with SLIPWAY_TRACKING_URI', () => {
     await same(['webhooks', 'list', '--json']);
     const refused = await remote(['webhooks', 'list'], 'bob');
     expect(refused.code).toBe(1);
+  });
+});
+
+describe('models:/ URIs in predict and evaluate with SLIPWAY_TRACKING_URI', () => {
+  it("score with the version's bytes downloaded from the server", async () => {
+    const work = await mkdtemp(join(tmpdir(), 'slipway-remote-cli-work-'));
+    try {
+      const x = Array.from({ length: 40 }, (_, i) => i);
+      await writeFile(join(work, 'data.csv'), `x,y\n${x.map((v) => `${v},${v >= 20 ? 'high' : 'low'}`).join('\n')}\n`);
+      await writeModelOnnx(trainModel(tableFromColumns({ x, y: x.map((v) => (v >= 20 ? 'high' : 'low')) }), { target: 'y', algorithm: 'logistic' }), join(work, 'clf.onnx'));
+      await putArtifact(server.ts.store, runId, 'clf/clf.onnx', await readFile(join(work, 'clf.onnx')));
+      ok(await remote(['models', 'register', 'clf', '--source', `runs:/${runId}/clf/clf.onnx`], 'alice'));
+      const scored = ok(await remote(['predict', '--model', 'models:/clf/latest', '--input', join(work, 'data.csv'), '--output', join(work, 'out.jsonl'), '--json'], 'bob'));
+      expect(scored.json()).toMatchObject({ rows: 40, model: { name: 'clf', version: '1' } });
+      const evaluated = ok(await remote(['evaluate', '--model', 'models:/clf/1', '--data', join(work, 'data.csv'), '--json'], 'bob'));
+      expect(evaluated.json<{ rows: number; metrics: { accuracy: number } }>()).toMatchObject({ rows: 40, metrics: { accuracy: expect.any(Number) } });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
 
