@@ -181,6 +181,13 @@ describe('slipway deploy, rollback, deployments and alerts with SLIPWAY_TRACKING
     expect(alerts.json<{ alerts: { state: string; startedTime: number }[] }>().alerts.map((a) => [a.state, a.startedTime])).toEqual([['firing', t0 + 2000], ['resolved', t0]]);
     await same(['alerts', '--state', 'firing']);
     await same(['monitors', 'runs', 'web-live', '--json']);
+    const file = join(server.ts.dir, 'slipway.yaml');
+    await writeFile(file, 'stages:\n  noop: {cmd: "true"}\nmonitors:\n  web-live: {deployment: web, window: 1h}\n');
+    const monitors = await same(['monitors', 'list', '--file', file, '--json']);
+    expect(monitors.json<{ monitors: { name: string; last_run: { status: string } | null; firing_alerts: number }[] }>().monitors.map((m) => [m.name, m.last_run?.status, m.firing_alerts])).toEqual([
+      ['web-live', 'drift', 1],
+    ]);
+    expect((await same(['monitors', 'list', '--file', file])).stdout).toMatch(/\nweb-live +web +60 min +drift 2023-11-14 22:14:20Z +1\n$/);
   });
 });
 
