@@ -56,7 +56,7 @@ beforeAll(async () => {
 }, 200_000);
 afterAll(async () => {
   server?.kill('SIGTERM');
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('slipway package', () => {

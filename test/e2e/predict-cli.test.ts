@@ -32,7 +32,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'in.csv'), csv);
 }, 200_000);
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** Runs the built CLI as a user would (stdout and stderr are pipes, not a terminal). */
