@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { readTable } from '../data/index.js';
 import { invalid, SlipwayError } from '../errors.js';
-import { evaluateModel, formatGateResult, loadModel, parseGateConfig, renderEvaluationHtml, runGate } from '../evaluate/index.js';
-import { trackingTargetFromEnv } from '../tracking/index.js';
+import { evaluateModel, formatGateResult, loadModel, parseGateConfig, remoteStageRegistry, renderEvaluationHtml, runGate } from '../evaluate/index.js';
+import { remoteTrackingClient, trackingTargetFromEnv } from '../tracking/index.js';
 import { type Algorithm, readModelFromOnnx, type TrainedModel, trainModelWithInfo, writeModelOnnx } from '../train/index.js';
 import { formatNumber, printJson, printLine, printTable } from './output.js';
 import { collect, parseKeyValue } from './parse-args.js';
-import { noteLocalStore, withOps, withStore } from './with-store.js';
+import { withOps, withStore } from './with-store.js';
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
@@ -72,11 +72,20 @@ export function modelCommands(program: Command): void {
       });
       const raw = parse(text) as { gate?: unknown } | null;
       const config = parseGateConfig(raw && typeof raw === 'object' && 'gate' in raw ? raw.gate : raw, o.rules);
-      noteLocalStore('slipway gate reads models:/ URIs and records its verdict in the local store');
-      const run = await withStore(async (store) => runGate(store, await loadModel(store, o.candidate), await readTable(o.data), config, {
+      const gateOptions = {
         ...(o.baseline ? { baseline: o.baseline } : {}), ...(o.for ? { forAlias: o.for } : {}), ...(o.target ? { target: o.target } : {}),
         sensitive: list(o.sensitive),
-      }));
+      };
+      const target = trackingTargetFromEnv();
+      // With a server, both models come from its registry and the verdict is recorded there.
+      const run = target.kind === 'remote'
+        ? await (async () => {
+            const registry = remoteStageRegistry(target, remoteTrackingClient(target));
+            return runGate(undefined, await registry.loadModel(o.candidate), await readTable(o.data), config, {
+              ...gateOptions, loadModel: (ref) => registry.loadModel(ref), recordBlessing: (name, version, input) => registry.recordBlessing(name, version, input),
+            });
+          })()
+        : await withStore(async (store) => runGate(store, await loadModel(store, o.candidate), await readTable(o.data), config, gateOptions));
       if (o.json) {
         printJson({
           passed: run.result.passed, baseline: run.baseline ? { uri: run.baseline.ref, version: run.baseline.version } : null,

@@ -59,3 +59,4 @@ export { type LoadedModel, loadModel } from './model-source.js';
 export { type EvaluateModelOptions, evaluateModel } from './evaluate-model.js';
 export { type GateRun, runGate } from './run-gate.js';
 export { registerEvaluateStages } from './evaluate-stages.js';
+export { remoteStageRegistry } from './remote-stage-registry.js';

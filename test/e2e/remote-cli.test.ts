@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, type Role } from '../../src/auth/index.js';
 import { recordMonitorRun } from '../../src/monitor/index.js';
-import { recordBlessing } from '../../src/registry/index.js';
+import { listBlessings, recordBlessing } from '../../src/registry/index.js';
 import { sha256Bytes } from '../../src/store/index.js';
 import { tableFromColumns } from '../../src/data/index.js';
 import { createRun, putArtifact } from '../../src/tracking/index.js';
@@ -202,7 +202,7 @@ describe('slipway webhooks with SLIPWAY_TRACKING_URI', () => {
 });
 
 describe('models:/ URIs in predict and evaluate with SLIPWAY_TRACKING_URI', () => {
-  it("score with the version's bytes downloaded from the server", async () => {
+  it("score and gate with the version's bytes downloaded from the server; the gate's verdict is recorded there", async () => {
     const work = await mkdtemp(join(tmpdir(), 'slipway-remote-cli-work-'));
     try {
       const x = Array.from({ length: 40 }, (_, i) => i);
@@ -214,6 +214,15 @@ describe('models:/ URIs in predict and evaluate with SLIPWAY_TRACKING_URI', () =
       expect(scored.json()).toMatchObject({ rows: 40, model: { name: 'clf', version: '1' } });
       const evaluated = ok(await remote(['evaluate', '--model', 'models:/clf/1', '--data', join(work, 'data.csv'), '--json'], 'bob'));
       expect(evaluated.json<{ rows: number; metrics: { accuracy: number } }>()).toMatchObject({ rows: 40, metrics: { accuracy: expect.any(Number) } });
+      // The gate command loads both models from the server and records its verdict there, as bob.
+      await writeFile(join(work, 'rules.yaml'), 'rules:\n  - {metric: accuracy, threshold: 0.9}\n');
+      const gated = ok(await remote(['gate', '--candidate', 'models:/clf/1', '--data', join(work, 'data.csv'), '--rules', join(work, 'rules.yaml'), '--json'], 'bob'));
+      expect(gated.json()).toMatchObject({ passed: true, baseline: null });
+      expect((await listBlessings(server.ts.store, 'clf', '1')).map((b) => [b.target, b.passed, b.actor])).toEqual([['production', true, 'bob']]);
+      await writeFile(join(work, 'strict.yaml'), 'rules:\n  - {metric: accuracy, threshold: 1.01}\n');
+      const failed = await remote(['gate', '--candidate', 'models:/clf/1', '--data', join(work, 'data.csv'), '--rules', join(work, 'strict.yaml'), '--for', 'staging'], 'bob');
+      expect(failed.code).toBe(1);
+      expect((await listBlessings(server.ts.store, 'clf', '1')).map((b) => [b.target, b.passed])).toEqual([['production', true], ['staging', false]]);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
