@@ -16,6 +16,7 @@ interface ServerFlags {
   logLevel: string;
   accessLog?: boolean;
   approverRole: string[];
+  webhookPollMs: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -29,6 +30,7 @@ export function serverCommand(program: Command): void {
     .option('--log-level <level>', 'JSON logs on stderr: debug | info | warn | error', 'info')
     .option('--access-log', 'one JSON log line per request')
     .option('--approver-role <role>', 'a role besides admin that may approve and move protected aliases (repeatable)', collect, [])
+    .option('--webhook-poll-ms <ms>', 'how often registry webhook events are looked for and due deliveries sent (0: this server sends none)', '1000')
     .action(async (o: ServerFlags) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(`--port expects 0..65535, got '${o.port}'.`);
@@ -41,13 +43,16 @@ export function serverCommand(program: Command): void {
         if (!(ROLES as readonly string[]).includes(r)) throw invalid(`--approver-role expects ${ROLES.join(', ')}, got '${r}'.`);
         return r as Role;
       });
+      const pollMs = Number(o.webhookPollMs);
+      if (!Number.isInteger(pollMs) || pollMs < 0) throw invalid(`--webhook-poll-ms expects a whole number of milliseconds >= 0, got '${o.webhookPollMs}'.`);
       const aliasPolicies = await projectAliasPolicies();
       const required = o.auth === 'required' || !loopback;
       const log = createJsonLogger({ level });
       noteLocalStore('slipway server serves the local store');
       const store = await openStore();
       try {
-        const app = await createServerApp({ store, log, accessLog: !!o.accessLog, auth: { required }, aliasPolicies, approverRoles });
+        const webhooks = pollMs === 0 ? false : { intervalMs: pollMs };
+        const app = await createServerApp({ store, log, accessLog: !!o.accessLog, auth: { required }, aliasPolicies, approverRoles, webhooks });
         const address = await app.listen({ host: o.host, port });
         const url = address.replace('[::1]', 'localhost');
         log.info('server started', { url, auth: required ? 'required' : 'off', database: store.dialect });

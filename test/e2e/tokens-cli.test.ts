@@ -67,6 +67,8 @@ describe('slipway tokens', () => {
   it("refuses 'slipway server --auth off' on a host others can reach", async () => {
     const r = await cli(['server', '--host', '0.0.0.0', '--auth', 'off']);
     expect(r).toMatchObject({ code: 2, stderr: 'slipway: --auth off is only allowed on 127.0.0.1: a server on 0.0.0.0 is reachable by others.\n' });
+    const poll = await cli(['server', '--webhook-poll-ms', 'soon']);
+    expect(poll).toMatchObject({ code: 2, stderr: "slipway: --webhook-poll-ms expects a whole number of milliseconds >= 0, got 'soon'.\n" });
   });
 });
 
