@@ -15,7 +15,7 @@ writeFileSync('out/' + name + '.json', JSON.stringify({ start, end: Date.now(), 
 const NAMES = ['a', 'b', 'c', 'd'];
 const PIPELINE = `
 stages:
-${NAMES.map((n) => `  ${n}:\n    cmd: node sleep.mjs ${n} 300\n    outs: [out/${n}.json]\n`).join('')}
+${NAMES.map((n) => `  ${n}:\n    cmd: node sleep.mjs ${n} 500\n    outs: [out/${n}.json]\n`).join('')}
   join:
     cmd: node sleep.mjs join 0
     deps: [${NAMES.map((n) => `out/${n}.json`).join(', ')}]
@@ -47,15 +47,15 @@ async function timedRun(jobs: number) {
 }
 
 describe('parallel stages', () => {
-  it('with jobs 4, four independent 300 ms stages overlap and take less than 4 × 300 ms', async () => {
-    const { wallMs, intervals, join } = await timedRun(4);
+  it('with jobs 4, four independent 500 ms stages all run at once', async () => {
+    const { intervals, join } = await timedRun(4);
     const maxStart = Math.max(...intervals.map((i) => i.start));
     const minEnd = Math.min(...intervals.map((i) => i.end));
     expect(maxStart).toBeLessThan(minEnd);
     expect(maxConcurrency(intervals)).toBe(4);
-    for (const i of intervals) expect(i.end - i.start).toBeGreaterThanOrEqual(299);
-    // The four sleeps alone take 1200 ms in sequence; the join stage is a few tens of ms more.
-    expect(wallMs).toBeLessThan(1200);
+    for (const i of intervals) expect(i.end - i.start).toBeGreaterThanOrEqual(499);
+    // No wall-clock bound: the overlap of the recorded intervals is the proof, and it does not
+    // depend on how loaded the machine is (four node start-ups on two busy cores can take a second).
     // A stage starts only after every stage it depends on has finished and written its out.
     expect(join.start).toBeGreaterThanOrEqual(Math.max(...intervals.map((i) => i.end)));
     expect(join.seen).toEqual(['a.json', 'b.json', 'c.json', 'd.json']);
@@ -70,7 +70,7 @@ describe('parallel stages', () => {
     const sorted = [...intervals].sort((x, y) => x.start - y.start);
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]?.start).toBeGreaterThanOrEqual(sorted[i - 1]?.end ?? Infinity);
     expect(maxConcurrency(intervals)).toBe(1);
-    expect(wallMs).toBeGreaterThanOrEqual(1200);
+    expect(wallMs).toBeGreaterThanOrEqual(2000);
     expect(join.start).toBeGreaterThanOrEqual(Math.max(...intervals.map((i) => i.end)));
   });
 
