@@ -163,18 +163,6 @@ describe('installAuth with auth required', () => {
     expect((await denials(p)).length - before).toBe(2);
   });
 
-  it('checks a cached token fast enough for one request per logged metric (median under 2 ms)', async () => {
-    const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const t0 = performance.now();
-      const r = await p.app.inject({ method: 'POST', url: '/probe/edit', headers: { authorization: `Bearer ${editor.token}`, 'content-type': 'application/json' }, payload: '{"key":"loss","value":0.5}' });
-      times.push(performance.now() - t0);
-      expect(r.statusCode).toBe(200);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[150]).toBeLessThan(2);
-  });
-
   it('keeps a table of every route and its permission, HEAD included', () => {
     const table = routePermissions(p.app);
     const find = (method: string, url: string) => table.find((r) => r.method === method && r.url === url);
