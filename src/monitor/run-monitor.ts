@@ -14,7 +14,7 @@ import { type ActionContext, evaluateAlerts, type EvaluatedAlerts, type MonitorS
 import { computeDrift, type DriftOptions, type DriftReport } from './drift/index.js';
 import type { MonitorSpec } from './monitor-config.js';
 import { compareWithRegistration, type MetricComparison, performanceWindows, type PerformanceWindow, servingStats, type ServingStats } from './performance/index.js';
-import { payloadWindow } from './performance/payload-window.js';
+import { lastPayloadRows, payloadWindow } from './performance/payload-window.js';
 import { getModelReference, registrationMetrics } from './reference/index.js';
 import { type MonitorRun, type MonitorStatus, recordMonitorRun, SERIES } from './runs/index.js';
 
@@ -53,10 +53,8 @@ export async function runMonitor(store: Store, spec: MonitorSpec, options: RunMo
   let logged: PayloadRow[];
   let rows: PayloadRow[];
   if (options.lastRows !== undefined) {
-    const all = await payloadWindow(store, spec.deployment, 0, end);
-    rows = all.filter(served).slice(-options.lastRows);
+    ({ kept: rows, logged } = await lastPayloadRows(store, spec.deployment, options.lastRows, end, served));
     start = rows[0]?.time ?? end;
-    logged = all.filter((r) => r.time >= start);
   } else {
     logged = await payloadWindow(store, spec.deployment, start, end);
     rows = logged.filter(served);
