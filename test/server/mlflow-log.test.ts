@@ -232,5 +232,15 @@ for (const backend of BACKENDS) {
       });
       expect(await post('runs/log-model', { run_id: run })).toMatchObject({ status: 400, body: missingParam('model_json') });
     });
+
+    it('keeps every model when many log-model calls on one run arrive at once', async () => {
+      const run = await newRun(s, exp);
+      const model = (path: string) => ({ artifact_path: path, flavors: {}, utc_time_created: '2024-01-01 00:00:00.000000', run_id: run });
+      const paths = Array.from({ length: 12 }, (_, i) => `m${i}`);
+      const answers = await Promise.all(paths.map((p) => post('runs/log-model', { run_id: run, model_json: JSON.stringify(model(p)) })));
+      expect(answers.map((a) => a.status)).toEqual(paths.map(() => 200));
+      const tag = (await getRunBody(s, run)).data.tags.find((t: { key: string }) => t.key === 'mlflow.log-model.history');
+      expect((JSON.parse(tag.value) as { artifact_path: string }[]).map((m) => m.artifact_path).sort()).toEqual([...paths].sort());
+    });
   });
 }

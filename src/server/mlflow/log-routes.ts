@@ -164,10 +164,27 @@ export const logRoutes: readonly MlflowRoute[] = [
       const lacking = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'].filter((f) => !Object.hasOwn(model as object, f));
       if (lacking.length > 0) throw invalid(`Model json is missing mandatory fields: ${pySet(lacking)}`);
       // The run's logged models are a JSON list in one tag, each model appended, as MLflow keeps them.
-      const previous = (await getRun(store, runId)).data.tags.find((t) => t.key === LOGGED_MODELS_TAG)?.value;
-      const history = previous ? parseList(previous) : [];
-      await setTag(store, runId, LOGGED_MODELS_TAG, JSON.stringify([...history, model]));
+      // The read-modify-write is serialised per run, so two calls at once both land.
+      await oneAtATime(runId, async () => {
+        const previous = (await getRun(store, runId)).data.tags.find((t) => t.key === LOGGED_MODELS_TAG)?.value;
+        const history = previous ? parseList(previous) : [];
+        await setTag(store, runId, LOGGED_MODELS_TAG, JSON.stringify([...history, model]));
+      });
       return {};
     },
   },
 ];
+
+/** Runs `fn` after every earlier call for the same key has settled (in this process). */
+const queues = new Map<string, Promise<void>>();
+async function oneAtATime(key: string, fn: () => Promise<void>): Promise<void> {
+  const before = queues.get(key) ?? Promise.resolve();
+  const mine = before.then(fn, fn);
+  const tail = mine.catch(() => undefined);
+  queues.set(key, tail);
+  try {
+    await mine;
+  } finally {
+    if (queues.get(key) === tail) queues.delete(key);
+  }
+}
