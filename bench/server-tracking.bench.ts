@@ -4,9 +4,10 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
-import { newRunId, openStore, type Store } from '../src/store/index.js';
+import { openStore, type Store } from '../src/store/index.js';
 import { createRun, logBatch, logMetric, searchRuns } from '../src/tracking/index.js';
 import { type BenchResult, medianMs } from './report.js';
+import { seedSearchRuns } from './seed-runs.js';
 
 const MIB = 1024 * 1024;
 const SEARCH_RUNS = 100_000;
@@ -144,30 +145,7 @@ async function seedRuns(store: Store): Promise<string> {
   const db = store.sqlite;
   if (!db) throw new Error('benchmark needs SQLite');
   const experimentId = String(db.prepare(`INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES ('search', '', 'active', 0, 0)`).run().lastInsertRowid);
-  const runStmt = db.prepare(
-    `INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, source_git_commit, lifecycle_stage, artifact_uri, parent_run_id, deleted_time)
-     VALUES (?, ?, ?, 'bench', 'FINISHED', ?, ?, NULL, 'active', ?, NULL, NULL)`,
-  );
-  const metricStmt = db.prepare('INSERT INTO latest_metrics (run_uuid, key, value, step, timestamp, is_nan) VALUES (?, ?, ?, 0, ?, 0)');
-  const paramStmt = db.prepare('INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)');
-  const tagStmt = db.prepare('INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)');
-  let seed = 12345;
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  db.transaction(() => {
-    for (let i = 0; i < SEARCH_RUNS; i++) {
-      const id = newRunId();
-      const t = 1_700_000_000_000 + i * 1000;
-      runStmt.run(id, experimentId, `run-${i}`, t, t + 500, `mlflow-artifacts:/${experimentId}/${id}/artifacts`);
-      metricStmt.run(id, 'acc', rand(), t);
-      metricStmt.run(id, 'loss', rand(), t);
-      paramStmt.run(id, 'lr', String([0.1, 0.01, 0.001][i % 3]));
-      tagStmt.run(id, 'mlflow.runName', `run-${i}`);
-    }
-  })();
-  db.pragma('optimize');
+  seedSearchRuns(db, experimentId, SEARCH_RUNS);
   return experimentId;
 }
 
